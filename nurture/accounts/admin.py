@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from nurture.accounts.models import ApiToken, Membership, Provider, Team, User, Venue
+from nurture.audit.admin import AuditedAdmin
+
+
+@admin.register(User)
+class NurtureUserAdmin(AuditedAdmin, UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Nurture", {"fields": ("preferred_name",)}))  # type: ignore[misc]
+
+
+class MembershipInline(admin.TabularInline[Membership, Provider]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(AuditedAdmin):
+    list_display = ["name", "kind"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdmin):
+    list_display = ["name", "provider", "area"]
+    list_filter = ["provider"]
+
+
+@admin.register(Venue)
+class VenueAdmin(AuditedAdmin):
+    list_display = ["name", "provider", "town", "nation", "is_active"]
+    list_filter = ["provider", "nation"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["digest", "prefix", "user", "created_at", "last_used_at"]

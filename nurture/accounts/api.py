@@ -1,0 +1,118 @@
+"""API: tokens and the signed-in person's own profile."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from allauth.core import ratelimit
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from nurture.accounts import policy, selectors, services
+from nurture.api.auth import API_AUTH
+from nurture.api.problems import Problem
+
+router = Router(tags=["account"])
+
+
+class TokenRequest(Schema):
+    username: str = Field(min_length=1, max_length=254, description="Username or email")
+    password: str = Field(min_length=1, max_length=4096)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MembershipOut(Schema):
+    provider_id: int
+    provider_name: str
+    role: str
+    team: str | None
+
+
+class ProfileOut(Schema):
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    roles: list[str]
+    memberships: list[MembershipOut]
+    family_id: uuid.UUID | None
+
+
+class ProfilePatch(Schema):
+    first_name: str | None = Field(default=None, max_length=150)
+    last_name: str | None = Field(default=None, max_length=150)
+    preferred_name: str | None = Field(default=None, max_length=80)
+
+
+def _profile(user: Any) -> dict[str, Any]:
+    scope = policy.scope_of(user)
+    return {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "preferred_name": user.preferred_name,
+        "roles": sorted(role.value for role in scope.roles),
+        "memberships": [
+            {
+                "provider_id": m.provider_id,
+                "provider_name": m.provider.name,
+                "role": m.role,
+                "team": m.team.name if m.team else None,
+            }
+            for m in selectors.memberships_of(user)
+        ],
+        "family_id": scope.family_id,
+    }
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Problem, 429: Problem})
+def token_create(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[str, Any]]:
+    """Swap a username (or email) and password for a bearer token."""
+    key = payload.username.strip().lower()
+    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+        return 429, {"detail": "Too many failed attempts. Wait a few minutes and try again."}
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None and "@" in payload.username:
+        user = authenticate(request, email=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        ratelimit.consume(request, action="login_failed", key=key)
+        return 401, {"detail": "That username or password is not right."}
+    return 200, {"token": services.api_token_issue(user=user)}
+
+
+@router.delete("/auth/token", auth=API_AUTH, response={204: None, 400: Problem})
+def token_revoke(request: HttpRequest) -> tuple[int, Any]:
+    """Revoke the bearer token this request was made with."""
+    api_token = getattr(request.user, "_api_token", None)
+    if api_token is None:
+        return 400, {"detail": "This request was not made with a bearer token."}
+    services.api_token_revoke(api_token=api_token)
+    return 204, None
+
+
+@router.get("/me", auth=API_AUTH, response=ProfileOut)
+def me(request: HttpRequest) -> dict[str, Any]:
+    return _profile(request.user)
+
+
+@router.patch("/me", auth=API_AUTH, response=ProfileOut)
+def me_update(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
+    user: Any = request.user
+    services.profile_update(
+        actor=user,
+        user=user,
+        first_name=payload.first_name if payload.first_name is not None else user.first_name,
+        last_name=payload.last_name if payload.last_name is not None else user.last_name,
+        preferred_name=(
+            payload.preferred_name if payload.preferred_name is not None else user.preferred_name
+        ),
+    )
+    return _profile(user)

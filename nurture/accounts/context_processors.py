@@ -1,0 +1,36 @@
+"""The navigation for the signed-in person's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from nurture.accounts import policy
+from nurture.accounts.roles import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "user_roles": []}
+    roles = policy.roles_of(user)
+    links = [("Home", reverse("home"))]
+    if roles & set(policy.STAFF):
+        links.append(("Families", reverse("families:list")))
+    if roles & set(policy.REFERRERS):
+        links.append(("Add a family", reverse("families:create")))
+    if Role.PARENT in roles:
+        family_id = policy.scope_of(user).family_id
+        links.append(("Our family", reverse("families:detail", args=[family_id])))
+    links.append(("Your account", reverse("accounts:profile")))
+    if Role.ADMIN in roles:
+        links.append(("Admin site", reverse("admin:index")))
+    current = request.path
+    return {
+        "nav_links": [
+            {"label": label, "url": url, "current": url == current} for label, url in links
+        ],
+        "user_roles": sorted(role.label for role in roles),
+    }

@@ -1,0 +1,29 @@
+"""Load the demo: fictional providers, venues, staff, families and the demo logins.
+
+Deterministic and idempotent: running it again adds nothing and changes nothing.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from nurture.accounts import demo as accounts_demo
+from nurture.families import demo as families_demo
+
+# Later apps append their loaders here, in dependency order.
+LOADERS = [accounts_demo.load, families_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data and the demo logins (password: nurture-demo)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        world = accounts_demo.DemoWorld()
+        with transaction.atomic():
+            for loader in LOADERS:
+                loader(world)
+        self.stdout.write(
+            "Demo data ready. Logins (password nurture-demo): "
+            + ", ".join(username for username, *_ in accounts_demo.PEOPLE)
+        )

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from nurture.accounts.roles import STAFF_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. Their roles come from memberships and carer links (see policy)."""
+
+    preferred_name = models.CharField(
+        max_length=80, blank=True, help_text="What Nurture calls you, if not your first name."
+    )
+
+    def display_name(self) -> str:
+        return self.preferred_name or self.first_name or self.username
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    SCOTLAND = "scotland", "Scotland"
+    WALES = "wales", "Wales"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class Provider(models.Model):
+    """An organisation that runs programmes: an NHS trust's team or an independent business."""
+
+    class Kind(models.TextChoices):
+        NHS_TEAM = "nhs_team", "NHS community team"
+        INDEPENDENT = "independent", "Independent instructor"
+
+    name = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=120)
+    area = models.CharField(max_length=120, blank=True, help_text="The locality it covers.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="team_name_per_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Venue(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="venues")
+    name = models.CharField(max_length=150)
+    address_line1 = models.CharField(max_length=150)
+    address_line2 = models.CharField(max_length=150, blank=True)
+    town = models.CharField(max_length=80)
+    postcode = models.CharField(max_length=10)
+    nation = models.CharField(
+        max_length=20,
+        choices=Nation.choices,
+        help_text="Bank holidays differ between the UK nations.",
+    )
+    access_notes = models.TextField(blank=True, help_text="Parking, buggy access, baby change.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="venue_name_per_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def address(self) -> str:
+        parts = [self.address_line1, self.address_line2, self.town, self.postcode]
+        return ", ".join(part for part in parts if part)
+
+
+class Membership(models.Model):
+    """A member of staff's role at a provider (a person may hold several)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(
+        max_length=20, choices=[(role.value, role.label) for role in STAFF_ROLES]
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "provider", "role"], name="one_membership_per_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in STAFF_ROLES]),
+                name="membership_role_is_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {Role(self.role).label} at {self.provider}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,220 @@
+"""Who may see and change what. The one place that decides; views, API routes, exports and
+reports all ask here.
+
+Access comes from relationships, worked out on every request so a change takes effect at
+once: an admin sees the whole installation; a service manager their provider; a health
+visitor the families whose named health visitor they are; a facilitator the families on
+their own course runs (none until courses exist); a parent their own family. Anything
+outside that is treated as if it did not exist (404), never 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from nurture.accounts.models import Membership, Provider, Team, Venue
+from nurture.accounts.roles import Role
+
+M = TypeVar("M", bound=Model)
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything the policy needs to know about one user, loaded in at most two queries."""
+
+    is_admin: bool = False
+    provider_roles: dict[int, frozenset[Role]] = field(default_factory=dict)
+    family_id: Any = None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        roles: set[Role] = set()
+        if self.is_admin:
+            roles.add(Role.ADMIN)
+        for provider_roles in self.provider_roles.values():
+            roles |= provider_roles
+        if self.family_id is not None:
+            roles.add(Role.PARENT)
+        return frozenset(roles)
+
+    def providers_where(self, *roles: Role) -> set[int]:
+        return {pid for pid, held in self.provider_roles.items() if held & set(roles)}
+
+
+ANONYMOUS = Scope()
+
+
+def scope_of(user: Any) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_nurture_scope", None)
+    if cached is not None:
+        return cached
+    provider_roles: dict[int, set[Role]] = {}
+    for provider_id, role in Membership.objects.filter(user=user, is_active=True).values_list(
+        "provider_id", "role"
+    ):
+        provider_roles.setdefault(provider_id, set()).add(Role(role))
+    from nurture.families.models import Carer
+
+    family_id = Carer.objects.filter(user=user).values_list("family_id", flat=True).first()
+    scope = Scope(
+        is_admin=user.is_superuser,
+        provider_roles={pid: frozenset(r) for pid, r in provider_roles.items()},
+        family_id=family_id,
+    )
+    user._nurture_scope = scope
+    return scope
+
+
+def roles_of(user: Any) -> frozenset[Role]:
+    return scope_of(user).roles
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+def providers_visible_to(user: Any) -> QuerySet[Provider]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Provider.objects.all()
+    return Provider.objects.filter(pk__in=scope.provider_roles.keys())
+
+
+def teams_visible_to(user: Any) -> QuerySet[Team]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Team.objects.all()
+    return Team.objects.filter(provider_id__in=scope.provider_roles.keys())
+
+
+def venues_visible_to(user: Any) -> QuerySet[Venue]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Venue.objects.all()
+    return Venue.objects.filter(provider_id__in=scope.provider_roles.keys())
+
+
+def providers_managed_by(user: Any) -> QuerySet[Provider]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Provider.objects.all()
+    return Provider.objects.filter(pk__in=scope.providers_where(Role.SERVICE_MANAGER))
+
+
+def providers_where_can_refer(user: Any) -> QuerySet[Provider]:
+    """Providers where this user may add a family: their health visitors and managers."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Provider.objects.all()
+    return Provider.objects.filter(
+        pk__in=scope.providers_where(Role.HEALTH_VISITOR, Role.SERVICE_MANAGER)
+    )
+
+
+# --- Families --------------------------------------------------------------------------------
+
+
+def families_visible_to(user: Any) -> QuerySet[Any]:
+    from django.db.models import Q
+
+    from nurture.families.models import Family
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Family.objects.all()
+    condition = Q(pk__in=[])
+    managed = scope.providers_where(Role.SERVICE_MANAGER)
+    if managed:
+        condition |= Q(provider_id__in=managed)
+    visiting = scope.providers_where(Role.HEALTH_VISITOR)
+    if visiting:
+        condition |= Q(provider_id__in=visiting, health_visitor=user)
+    if scope.family_id is not None:
+        condition |= Q(pk=scope.family_id)
+    return Family.objects.filter(condition)
+
+
+def carers_visible_to(user: Any) -> QuerySet[Any]:
+    from nurture.families.models import Carer
+
+    return Carer.objects.filter(family__in=families_visible_to(user))
+
+
+def babies_visible_to(user: Any) -> QuerySet[Any]:
+    from nurture.families.models import Baby
+
+    return Baby.objects.filter(family__in=families_visible_to(user))
+
+
+def can_edit_family(user: Any, family: Any) -> bool:
+    """Staff responsible for the family may change its details, carers and babies."""
+    scope = scope_of(user)
+    if scope.is_admin or family.provider_id in scope.providers_where(Role.SERVICE_MANAGER):
+        return True
+    return (
+        family.provider_id in scope.providers_where(Role.HEALTH_VISITOR)
+        and family.health_visitor_id == user.pk
+    )
+
+
+def can_edit_carer(user: Any, carer: Any) -> bool:
+    """Staff who may edit the family, and each carer for their own contact details."""
+    if carer.user_id is not None and carer.user_id == getattr(user, "pk", None):
+        return True
+    return can_edit_family(user, carer.family)
+
+
+# --- Helpers for views and the API ----------------------------------------------------------
+
+
+def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object from an already-scoped queryset; anything else is a 404."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+def require_roles(*roles: Role) -> Callable[[View], View]:
+    """A view for people holding one of ``roles``; everyone else gets a 404."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not roles_of(request.user) & set(roles):
+                raise Http404("Not found.")
+            return view(request, *args, **kwargs)
+
+        wrapper.policy_checked = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def signed_in(view: View) -> View:
+    """A view for anyone signed in; it scopes what it shows through this module."""
+    wrapped = login_required(view)
+    wrapped.policy_checked = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def public(view: View) -> View:
+    """A view anyone may open (the login page's neighbours, health checks)."""
+    view.policy_checked = True  # type: ignore[attr-defined]
+    return view
+
+
+ALL_ROLES = tuple(Role)
+STAFF = (Role.ADMIN, Role.SERVICE_MANAGER, Role.HEALTH_VISITOR, Role.FACILITATOR)
+REFERRERS = (Role.ADMIN, Role.SERVICE_MANAGER, Role.HEALTH_VISITOR)

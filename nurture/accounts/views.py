@@ -1,0 +1,81 @@
+"""Home page per role, the person's own account page, and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nurture.accounts import policy, selectors
+from nurture.accounts.forms import ProfileForm
+from nurture.accounts.roles import Role
+from nurture.accounts.services import profile_update
+from nurture.errors import DomainError, add_to_forms
+from nurture.families import selectors as family_selectors
+
+
+@policy.public
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "accounts/welcome.html")
+    roles = policy.roles_of(request.user)
+    context: dict[str, object] = {"roles": roles, "today": timezone.localdate(), "Role": Role}
+    if Role.PARENT in roles:
+        context["own_family"] = family_selectors.own_family(request.user)
+    if Role.HEALTH_VISITOR in roles:
+        context["referred_families"] = list(
+            family_selectors.family_list(request.user).filter(health_visitor=request.user)[:50]
+        )
+    if roles & {Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR, Role.HEALTH_VISITOR}:
+        context["providers"] = list(selectors.provider_overview(request.user))
+        context["memberships"] = list(selectors.memberships_of(request.user))
+    return render(request, "accounts/home.html", context)
+
+
+@policy.signed_in
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(actor=user, user=user, **form.cleaned_data)
+        except DomainError as error:
+            add_to_forms(error, {"": form})
+        else:
+            messages.success(request, "Your details are saved.")
+            return redirect("accounts:profile")
+    carer = family_selectors.own_carer(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": selectors.memberships_of(request.user),
+            "carer": carer,
+        },
+    )
+
+
+@policy.public
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Up once the database answers; 503 with the reason when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "reason": reason}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,22 @@
+"""The API under /api/v1/: each app's router, one error shape, OpenAPI at openapi.json."""
+
+from ninja import NinjaAPI
+
+from nurture.accounts.api import router as accounts_router
+from nurture.api import problems
+from nurture.families.api import router as families_router
+
+api = NinjaAPI(
+    title="Nurture API",
+    version="1",
+    description=(
+        "Infant massage programmes. Get a token from POST /api/v1/auth/token and send it as "
+        "`Authorization: Bearer <token>`. Everything is scoped to what you may see: another "
+        "family's or provider's record is a 404."
+    ),
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs need inline scripts, which our CSP forbids
+)
+problems.install(api)
+api.add_router("", accounts_router)
+api.add_router("", families_router)

@@ -1,0 +1,51 @@
+"""Writing audit events. Every service that changes data calls ``record`` inside its
+own transaction, so the change and its audit event commit or roll back together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from nurture.audit.context import current
+from nurture.audit.models import AuditEvent
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    provider_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change.")
+    context = current()
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if signed_in else None,
+        actor_label=actor.get_username() if signed_in else "system",
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        provider_id=provider_id,
+        ip_address=context.ip_address,
+        source=context.source,
+        data=data or {},
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Field -> [old, new] for the fields whose value changed, as JSON-safe strings."""
+    return {
+        name: [_plain(before.get(name)), _plain(value)]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

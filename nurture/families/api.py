@@ -1,0 +1,341 @@
+"""API: families, carers and babies, scoped by the access policy."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AfterValidator, Field
+
+from nurture.accounts import policy
+from nurture.accounts.models import User
+from nurture.api.auth import API_AUTH
+from nurture.api.problems import Problem
+from nurture.errors import DomainError
+from nurture.families import selectors, services
+from nurture.families.models import Baby, Carer, Family, Language
+
+router = Router(tags=["families"], auth=API_AUTH)
+
+
+def _email(value: str) -> str:
+    """The same email rule as the forms (Django's validator), as a schema check."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError("Enter a valid email address.") from None
+    return value
+
+
+EmailAddress = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+
+Relationship = Carer.Relationship
+Channel = Carer.Channel
+
+
+class AgeOut(Schema):
+    days: int
+    weeks: int
+    months: int
+    description: str
+
+    @staticmethod
+    def resolve_description(age: Any) -> str:
+        return str(age.describe())
+
+
+class BabyOut(Schema):
+    id: uuid.UUID
+    family_id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    gestation_weeks: int | None
+    gestation_extra_days: int | None
+    due_date: date | None
+    is_preterm: bool
+    age: AgeOut
+    corrected_age: AgeOut | None
+
+    @staticmethod
+    def resolve_age(baby: Baby) -> Any:
+        return baby.age().chronological
+
+    @staticmethod
+    def resolve_corrected_age(baby: Baby) -> Any:
+        return baby.age().corrected
+
+
+class CarerOut(Schema):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    relationship: Relationship
+    email: str
+    mobile: str
+    preferred_channel: Channel
+    consent_to_contact: bool
+    language: Language
+    needs_interpreter: bool
+    has_login: bool
+
+    @staticmethod
+    def resolve_has_login(carer: Carer) -> bool:
+        return carer.user_id is not None
+
+
+class FamilyOut(Schema):
+    id: uuid.UUID
+    provider_id: int
+    health_visitor_id: int | None
+    postcode: str
+    notes: str | None = Field(description="Staff notes; null for parents.")
+    carers: list[CarerOut]
+    babies: list[BabyOut]
+
+    @staticmethod
+    def resolve_notes(family: Family, context: dict[str, Any]) -> str | None:
+        user = context["request"].user
+        return family.notes if policy.can_edit_family(user, family) else None
+
+    @staticmethod
+    def resolve_carers(family: Family) -> list[Carer]:
+        return list(family.carers.all())
+
+    @staticmethod
+    def resolve_babies(family: Family) -> list[Baby]:
+        return list(family.babies.all())
+
+
+class CarerIn(Schema):
+    given_name: str = Field(min_length=1, max_length=80)
+    family_name: str = Field(min_length=1, max_length=80)
+    relationship: Relationship = Relationship.PARENT
+    email: EmailAddress | None = None
+    mobile: str = Field(default="", max_length=20)
+    preferred_channel: Channel = Channel.EMAIL
+    consent_to_contact: bool = False
+    language: Language = Language.ENGLISH
+    needs_interpreter: bool = False
+
+
+class CarerPatch(Schema):
+    given_name: str | None = Field(default=None, min_length=1, max_length=80)
+    family_name: str | None = Field(default=None, min_length=1, max_length=80)
+    relationship: Relationship | None = None
+    email: EmailAddress | None = None
+    mobile: str | None = Field(default=None, max_length=20)
+    preferred_channel: Channel | None = None
+    consent_to_contact: bool | None = None
+    language: Language | None = None
+    needs_interpreter: bool | None = None
+
+
+class BabyIn(Schema):
+    id: uuid.UUID | None = Field(
+        default=None, description="Client-generated id: sending it again stores once."
+    )
+    given_name: str = Field(min_length=1, max_length=80)
+    family_name: str = Field(default="", max_length=80)
+    date_of_birth: date
+    gestation_weeks: int | None = Field(default=None, ge=22, le=44)
+    gestation_extra_days: int | None = Field(default=None, ge=0, le=6)
+    due_date: date | None = None
+
+
+class BabyPatch(Schema):
+    given_name: str | None = Field(default=None, min_length=1, max_length=80)
+    family_name: str | None = Field(default=None, max_length=80)
+    date_of_birth: date | None = None
+    gestation_weeks: int | None = Field(default=None, ge=22, le=44)
+    gestation_extra_days: int | None = Field(default=None, ge=0, le=6)
+    due_date: date | None = None
+
+
+class FamilyIn(Schema):
+    id: uuid.UUID | None = Field(
+        default=None, description="Client-generated id: sending it again stores once."
+    )
+    provider_id: int | None = Field(
+        default=None, description="Needed only when you work for more than one provider."
+    )
+    health_visitor_id: int | None = None
+    postcode: str = Field(default="", max_length=10)
+    notes: str = Field(default="", max_length=2000)
+    carer: CarerIn
+    babies: list[BabyIn] = Field(min_length=1, max_length=6)
+
+
+class FamilyPatch(Schema):
+    postcode: str | None = Field(default=None, max_length=10)
+    notes: str | None = Field(default=None, max_length=2000)
+    health_visitor_id: int | None = None
+
+
+def _editable_family(user: Any, family_id: uuid.UUID) -> Family:
+    family = selectors.family_detail(user, family_id)
+    if not policy.can_edit_family(user, family):
+        raise Http404
+    return family
+
+
+def _health_visitor(user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    found = User.objects.filter(pk=user_id).first()
+    if found is None:
+        raise DomainError({"health_visitor_id": "Choose a health visitor of this provider."})
+    return found
+
+
+def _carer_details(payload: CarerIn | CarerPatch, base: dict[str, Any]) -> services.CarerDetails:
+    values = dict(base)
+    values.update(payload.model_dump(exclude_unset=True))
+    values["email"] = values.get("email") or ""
+    values["mobile"] = values.get("mobile") or ""
+    return services.CarerDetails(**values)
+
+
+def _baby_details(payload: BabyIn | BabyPatch, base: dict[str, Any]) -> services.BabyDetails:
+    values = dict(base)
+    values.update(payload.model_dump(exclude_unset=True, exclude={"id"}))
+    return services.BabyDetails(**values)
+
+
+# --- Families ---------------------------------------------------------------------------------
+
+
+@router.get("/families", response=list[FamilyOut])
+@paginate(LimitOffsetPagination)
+def families(request: HttpRequest) -> Any:
+    return selectors.family_list(request.user)
+
+
+@router.post(
+    "/families", response={200: FamilyOut, 201: FamilyOut, 404: Problem, 409: Problem, 422: Problem}
+)
+def family_create(request: HttpRequest, payload: FamilyIn) -> tuple[int, Any]:
+    """Add a family with its first carer and babies. Resending the same id stores once."""
+    user: Any = request.user
+    providers = list(policy.providers_where_can_refer(user))
+    if payload.provider_id is not None:
+        providers = [p for p in providers if p.pk == payload.provider_id]
+        if not providers:
+            raise DomainError({"provider_id": "Choose a provider you work for."})
+    if not providers:
+        raise Http404
+    if len(providers) > 1:
+        raise DomainError({"provider_id": "You work for several providers: say which."})
+    provider = providers[0]
+    health_visitor = _health_visitor(payload.health_visitor_id)
+    if health_visitor is None and provider.pk in policy.scope_of(user).providers_where(
+        policy.Role.HEALTH_VISITOR
+    ):
+        health_visitor = user
+    family, created = services.family_create(
+        actor=user,
+        provider=provider,
+        carer=_carer_details(payload.carer, {}),
+        babies=[_baby_details(baby, {}) for baby in payload.babies],
+        health_visitor=health_visitor,
+        postcode=payload.postcode,
+        notes=payload.notes,
+        family_id=payload.id,
+    )
+    family = selectors.family_detail(user, family.pk)
+    return (201 if created else 200), family
+
+
+@router.get("/families/{uuid:family_id}", response={200: FamilyOut, 404: Problem})
+def family_get(request: HttpRequest, family_id: uuid.UUID) -> Any:
+    return selectors.family_detail(request.user, family_id)
+
+
+@router.patch("/families/{uuid:family_id}", response={200: FamilyOut, 404: Problem, 422: Problem})
+def family_update(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPatch) -> Any:
+    family = _editable_family(request.user, family_id)
+    changes = payload.model_dump(exclude_unset=True)
+    services.family_update(
+        actor=request.user,
+        family=family,
+        postcode=changes.get("postcode", family.postcode) or "",
+        notes=changes.get("notes", family.notes) or "",
+        health_visitor=(
+            _health_visitor(changes["health_visitor_id"])
+            if "health_visitor_id" in changes
+            else family.health_visitor
+        ),
+    )
+    return selectors.family_detail(request.user, family_id)
+
+
+# --- Carers ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/families/{uuid:family_id}/carers", response={201: CarerOut, 404: Problem, 422: Problem}
+)
+def carer_add(request: HttpRequest, family_id: uuid.UUID, payload: CarerIn) -> tuple[int, Any]:
+    family = _editable_family(request.user, family_id)
+    carer = services.carer_add(
+        actor=request.user, family=family, details=_carer_details(payload, {})
+    )
+    return 201, carer
+
+
+@router.patch("/carers/{uuid:carer_id}", response={200: CarerOut, 404: Problem, 422: Problem})
+def carer_update(request: HttpRequest, carer_id: uuid.UUID, payload: CarerPatch) -> Any:
+    carer = selectors.carer_detail(request.user, carer_id)
+    if not policy.can_edit_carer(request.user, carer):
+        raise Http404
+    current = {f.name: getattr(carer, f.name) for f in dataclasses.fields(services.CarerDetails)}
+    services.carer_update(actor=request.user, carer=carer, details=_carer_details(payload, current))
+    return carer
+
+
+# --- Babies ----------------------------------------------------------------------------------
+
+
+@router.get("/babies", response=list[BabyOut])
+@paginate(LimitOffsetPagination)
+def babies(request: HttpRequest) -> Any:
+    return selectors.baby_list(request.user)
+
+
+@router.get("/babies/{uuid:baby_id}", response={200: BabyOut, 404: Problem})
+def baby_get(request: HttpRequest, baby_id: uuid.UUID) -> Any:
+    return selectors.baby_detail(request.user, baby_id)
+
+
+@router.post(
+    "/families/{uuid:family_id}/babies",
+    response={200: BabyOut, 201: BabyOut, 404: Problem, 409: Problem, 422: Problem},
+)
+def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> tuple[int, Any]:
+    """Add a baby (a twin, or a new arrival). Resending the same id stores once."""
+    family = _editable_family(request.user, family_id)
+    baby, created = services.baby_add(
+        actor=request.user,
+        family=family,
+        details=_baby_details(payload, {}),
+        baby_id=payload.id,
+    )
+    return (201 if created else 200), baby
+
+
+@router.patch("/babies/{uuid:baby_id}", response={200: BabyOut, 404: Problem, 422: Problem})
+def baby_update(request: HttpRequest, baby_id: uuid.UUID, payload: BabyPatch) -> Any:
+    baby = selectors.baby_detail(request.user, baby_id)
+    _editable_family(request.user, baby.family_id)
+    current = {f.name: getattr(baby, f.name) for f in dataclasses.fields(services.BabyDetails)}
+    services.baby_update(actor=request.user, baby=baby, details=_baby_details(payload, current))
+    return baby

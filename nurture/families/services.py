@@ -1,0 +1,266 @@
+"""Every change to families, carers and babies: one transaction, one audit event each."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nurture.accounts.models import Membership, Provider
+from nurture.accounts.roles import Role
+from nurture.audit.services import changed_fields, record
+from nurture.errors import Conflict, DomainError
+from nurture.families.models import Baby, Carer, Family
+from nurture.families.validation import (
+    birth_details_problems,
+    mobile_problem,
+    normalise_mobile,
+)
+
+
+@dataclass(frozen=True)
+class CarerDetails:
+    given_name: str
+    family_name: str
+    relationship: str = Carer.Relationship.PARENT
+    email: str = ""
+    mobile: str = ""
+    preferred_channel: str = Carer.Channel.EMAIL
+    consent_to_contact: bool = False
+    language: str = "en"
+    needs_interpreter: bool = False
+
+
+@dataclass(frozen=True)
+class BabyDetails:
+    given_name: str
+    date_of_birth: date
+    family_name: str = ""
+    gestation_weeks: int | None = None
+    gestation_extra_days: int | None = None
+    due_date: date | None = None
+
+
+def _check_carer(details: CarerDetails, prefix: str = "") -> None:
+    problems: dict[str, str] = {}
+    if not details.given_name.strip():
+        problems[f"{prefix}given_name"] = "Enter the carer's first name."
+    if not details.family_name.strip():
+        problems[f"{prefix}family_name"] = "Enter the carer's last name."
+    mobile = mobile_problem(details.mobile)
+    if mobile:
+        problems[f"{prefix}mobile"] = mobile
+    if details.preferred_channel == Carer.Channel.EMAIL and not details.email:
+        problems[f"{prefix}email"] = "Add an email address, or choose another way to contact."
+    if details.preferred_channel in (Carer.Channel.SMS, Carer.Channel.PHONE) and not details.mobile:
+        problems[f"{prefix}mobile"] = "Add a phone number, or choose another way to contact."
+    if problems:
+        raise DomainError(problems)
+
+
+def _check_baby(details: BabyDetails, prefix: str = "") -> None:
+    problems = {
+        f"{prefix}{name}": message
+        for name, message in birth_details_problems(
+            date_of_birth=details.date_of_birth,
+            gestation_weeks=details.gestation_weeks,
+            gestation_extra_days=details.gestation_extra_days,
+            due_date=details.due_date,
+            today=timezone.localdate(),
+        ).items()
+    }
+    if not details.given_name.strip():
+        problems[f"{prefix}given_name"] = "Enter the baby's first name."
+    if problems:
+        raise DomainError(problems)
+
+
+def _carer_values(details: CarerDetails) -> dict[str, Any]:
+    values = asdict(details)
+    values["mobile"] = normalise_mobile(details.mobile)
+    values["email"] = details.email.strip().lower()
+    return values
+
+
+def _check_health_visitor(provider: Provider, health_visitor: Any) -> None:
+    if health_visitor is None:
+        return
+    is_hv = Membership.objects.filter(
+        user=health_visitor, provider=provider, role=Role.HEALTH_VISITOR, is_active=True
+    ).exists()
+    if not is_hv:
+        raise DomainError({"health_visitor": "Choose a health visitor of this provider."})
+
+
+@transaction.atomic
+def family_create(
+    *,
+    actor: Any,
+    provider: Provider,
+    carer: CarerDetails,
+    babies: list[BabyDetails],
+    health_visitor: Any = None,
+    postcode: str = "",
+    notes: str = "",
+    family_id: uuid.UUID | None = None,
+) -> tuple[Family, bool]:
+    """Add a family with its first carer and babies. Returns (family, created).
+
+    ``family_id`` is the client's id for this create: sending it again returns the family
+    already stored instead of adding a second one.
+    """
+    if family_id is not None:
+        existing = Family.objects.filter(pk=family_id).first()
+        if existing is not None:
+            if existing.provider_id != provider.pk:
+                raise Conflict({"id": "This id is already used for another record."})
+            return existing, False
+    _check_carer(carer, "carer.")
+    if not babies:
+        raise DomainError({"babies": "Add at least one baby."})
+    for index, baby in enumerate(babies):
+        _check_baby(baby, f"babies.{index}.")
+    _check_health_visitor(provider, health_visitor)
+    family = Family.objects.create(
+        id=family_id or uuid.uuid4(),
+        provider=provider,
+        health_visitor=health_visitor,
+        postcode=postcode.strip().upper(),
+        notes=notes,
+    )
+    first_carer = Carer.objects.create(
+        family=family,
+        consent_recorded_at=timezone.now() if carer.consent_to_contact else None,
+        **_carer_values(carer),
+    )
+    created_babies = [Baby.objects.create(family=family, **asdict(baby)) for baby in babies]
+    record(
+        actor=actor,
+        action="family.created",
+        target=family,
+        provider_id=provider.pk,
+        data={
+            "carers": [str(first_carer.pk)],
+            "babies": [str(baby.pk) for baby in created_babies],
+        },
+    )
+    return family, True
+
+
+@transaction.atomic
+def family_update(
+    *, actor: Any, family: Family, postcode: str, notes: str, health_visitor: Any
+) -> Family:
+    _check_health_visitor(family.provider, health_visitor)
+    before = {
+        "postcode": family.postcode,
+        "notes": family.notes,
+        "health_visitor": family.health_visitor_id,
+    }
+    family.postcode = postcode.strip().upper()
+    family.notes = notes
+    family.health_visitor = health_visitor
+    family.save()
+    after = {
+        "postcode": family.postcode,
+        "notes": family.notes,
+        "health_visitor": family.health_visitor_id,
+    }
+    record(
+        actor=actor,
+        action="family.updated",
+        target=family,
+        provider_id=family.provider_id,
+        data={"changed": changed_fields(before, after)},
+    )
+    return family
+
+
+@transaction.atomic
+def carer_add(*, actor: Any, family: Family, details: CarerDetails) -> Carer:
+    _check_carer(details)
+    carer = Carer.objects.create(
+        family=family,
+        consent_recorded_at=timezone.now() if details.consent_to_contact else None,
+        **_carer_values(details),
+    )
+    record(actor=actor, action="carer.added", target=carer, provider_id=family.provider_id)
+    return carer
+
+
+@transaction.atomic
+def carer_update(*, actor: Any, carer: Carer, details: CarerDetails) -> Carer:
+    _check_carer(details)
+    values = _carer_values(details)
+    before = {name: getattr(carer, name) for name in values}
+    if details.consent_to_contact and not carer.consent_to_contact:
+        carer.consent_recorded_at = timezone.now()
+    elif not details.consent_to_contact:
+        carer.consent_recorded_at = None
+    for name, value in values.items():
+        setattr(carer, name, value)
+    carer.save()
+    record(
+        actor=actor,
+        action="carer.updated",
+        target=carer,
+        provider_id=carer.family.provider_id,
+        # Contact changes are audited by field name only: the values are personal data.
+        data={"changed": sorted(changed_fields(before, values))},
+    )
+    return carer
+
+
+@transaction.atomic
+def baby_add(
+    *, actor: Any, family: Family, details: BabyDetails, baby_id: uuid.UUID | None = None
+) -> tuple[Baby, bool]:
+    if baby_id is not None:
+        existing = Baby.objects.filter(pk=baby_id).first()
+        if existing is not None:
+            if existing.family_id != family.pk:
+                raise Conflict({"id": "This id is already used for another record."})
+            return existing, False
+    _check_baby(details)
+    baby = Baby.objects.create(id=baby_id or uuid.uuid4(), family=family, **asdict(details))
+    record(actor=actor, action="baby.added", target=baby, provider_id=family.provider_id)
+    return baby, True
+
+
+@transaction.atomic
+def baby_update(*, actor: Any, baby: Baby, details: BabyDetails) -> Baby:
+    _check_baby(details)
+    values = asdict(details)
+    before = {name: getattr(baby, name) for name in values}
+    for name, value in values.items():
+        setattr(baby, name, value)
+    baby.save()
+    record(
+        actor=actor,
+        action="baby.updated",
+        target=baby,
+        provider_id=baby.family.provider_id,
+        data={"changed": sorted(changed_fields(before, values))},
+    )
+    return baby
+
+
+@transaction.atomic
+def carer_link_login(*, actor: Any, carer: Carer, user: Any) -> Carer:
+    """Let a carer log in as themselves: one login per carer, never shared by a household."""
+    if Carer.objects.filter(user=user).exclude(pk=carer.pk).exists():
+        raise DomainError({"user": "That login already belongs to another carer."})
+    carer.user = user
+    carer.save(update_fields=["user"])
+    record(
+        actor=actor,
+        action="carer.login_linked",
+        target=carer,
+        provider_id=carer.family.provider_id,
+        data={"user": user.username},
+    )
+    return carer

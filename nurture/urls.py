@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from nurture.accounts import views as account_views
+from nurture.api.api import api
+
+admin.site.site_header = "Nurture administration"
+admin.site.site_title = "Nurture admin"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("nurture.accounts.urls")),
+    path("families/", include("nurture.families.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+"""Start Nurture's web server and background worker together; Ctrl-C stops both.
+
+Used by `make run`. Production runs the same two commands under a process manager
+(see README, Production).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = os.environ.get("NURTURE_HOST", "127.0.0.1")
+PORT = os.environ.get("NURTURE_PORT", "8000")
+
+
+def main() -> int:
+    web = [
+        str(BIN / "gunicorn"),
+        "nurture.wsgi",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        os.environ.get("NURTURE_WEB_WORKERS", "2"),
+        "--access-logfile",
+        "-",
+    ]
+    worker = [sys.executable, "manage.py", "db_worker"]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT)  # noqa: S603 - fixed commands, no user input
+        for command in (web, worker)
+    ]
+    print(
+        f"\n  Nurture is running at http://{HOST}:{PORT}\n"
+        "  Demo logins (password nurture-demo): admin, manager, hv, facilitator, parent, parent2\n"
+        "  Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+    def stop(*_: object) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    finally:
+        stop()
+        deadline = time.monotonic() + 10
+        for process in processes:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
