@@ -8,7 +8,7 @@ from typing import Any
 from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from nurture.accounts import policy, selectors, services
@@ -74,28 +74,30 @@ def _profile(user: Any) -> dict[str, Any]:
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: Problem, 429: Problem})
-def token_create(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Swap a username (or email) and password for a bearer token."""
     key = payload.username.strip().lower()
     if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
-        return 429, {"detail": "Too many failed attempts. Wait a few minutes and try again."}
+        return Status(
+            429, {"detail": "Too many failed attempts. Wait a few minutes and try again."}
+        )
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None and "@" in payload.username:
         user = authenticate(request, email=payload.username, password=payload.password)
     if user is None or not user.is_active:
         ratelimit.consume(request, action="login_failed", key=key)
-        return 401, {"detail": "That username or password is not right."}
-    return 200, {"token": services.api_token_issue(user=user)}
+        return Status(401, {"detail": "That username or password is not right."})
+    return Status(200, {"token": services.api_token_issue(user=user)})
 
 
 @router.delete("/auth/token", auth=API_AUTH, response={204: None, 400: Problem})
-def token_revoke(request: HttpRequest) -> tuple[int, Any]:
+def token_revoke(request: HttpRequest) -> Status[Any]:
     """Revoke the bearer token this request was made with."""
     api_token = getattr(request.user, "_api_token", None)
     if api_token is None:
-        return 400, {"detail": "This request was not made with a bearer token."}
+        return Status(400, {"detail": "This request was not made with a bearer token."})
     services.api_token_revoke(api_token=api_token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", auth=API_AUTH, response=ProfileOut)

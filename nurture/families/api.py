@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AfterValidator, Field
 
@@ -188,6 +190,19 @@ def _editable_family(user: Any, family_id: uuid.UUID) -> Family:
     return family
 
 
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    """Name fields as the API client sent them (the services use the form's names)."""
+    try:
+        yield
+    except DomainError as error:
+        renamed = {
+            ("health_visitor_id" if key == "health_visitor" else key): message
+            for key, message in error.errors.items()
+        }
+        raise type(error)(renamed) from None
+
+
 def _health_visitor(user_id: int | None) -> User | None:
     if user_id is None:
         return None
@@ -223,7 +238,7 @@ def families(request: HttpRequest) -> Any:
 @router.post(
     "/families", response={200: FamilyOut, 201: FamilyOut, 404: Problem, 409: Problem, 422: Problem}
 )
-def family_create(request: HttpRequest, payload: FamilyIn) -> tuple[int, Any]:
+def family_create(request: HttpRequest, payload: FamilyIn) -> Status[Any]:
     """Add a family with its first carer and babies. Resending the same id stores once."""
     user: Any = request.user
     providers = list(policy.providers_where_can_refer(user))
@@ -237,22 +252,19 @@ def family_create(request: HttpRequest, payload: FamilyIn) -> tuple[int, Any]:
         raise DomainError({"provider_id": "You work for several providers: say which."})
     provider = providers[0]
     health_visitor = _health_visitor(payload.health_visitor_id)
-    if health_visitor is None and provider.pk in policy.scope_of(user).providers_where(
-        policy.Role.HEALTH_VISITOR
-    ):
-        health_visitor = user
-    family, created = services.family_create(
-        actor=user,
-        provider=provider,
-        carer=_carer_details(payload.carer, {}),
-        babies=[_baby_details(baby, {}) for baby in payload.babies],
-        health_visitor=health_visitor,
-        postcode=payload.postcode,
-        notes=payload.notes,
-        family_id=payload.id,
-    )
+    with _api_field_names():
+        family, created = services.family_create(
+            actor=user,
+            provider=provider,
+            carer=_carer_details(payload.carer, {}),
+            babies=[_baby_details(baby, {}) for baby in payload.babies],
+            health_visitor=health_visitor,
+            postcode=payload.postcode,
+            notes=payload.notes,
+            family_id=payload.id,
+        )
     family = selectors.family_detail(user, family.pk)
-    return (201 if created else 200), family
+    return Status(201 if created else 200, family)
 
 
 @router.get("/families/{uuid:family_id}", response={200: FamilyOut, 404: Problem})
@@ -264,17 +276,18 @@ def family_get(request: HttpRequest, family_id: uuid.UUID) -> Any:
 def family_update(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPatch) -> Any:
     family = _editable_family(request.user, family_id)
     changes = payload.model_dump(exclude_unset=True)
-    services.family_update(
-        actor=request.user,
-        family=family,
-        postcode=changes.get("postcode", family.postcode) or "",
-        notes=changes.get("notes", family.notes) or "",
-        health_visitor=(
-            _health_visitor(changes["health_visitor_id"])
-            if "health_visitor_id" in changes
-            else family.health_visitor
-        ),
-    )
+    with _api_field_names():
+        services.family_update(
+            actor=request.user,
+            family=family,
+            postcode=changes.get("postcode", family.postcode) or "",
+            notes=changes.get("notes", family.notes) or "",
+            health_visitor=(
+                _health_visitor(changes["health_visitor_id"])
+                if "health_visitor_id" in changes
+                else family.health_visitor
+            ),
+        )
     return selectors.family_detail(request.user, family_id)
 
 
@@ -284,12 +297,12 @@ def family_update(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPat
 @router.post(
     "/families/{uuid:family_id}/carers", response={201: CarerOut, 404: Problem, 422: Problem}
 )
-def carer_add(request: HttpRequest, family_id: uuid.UUID, payload: CarerIn) -> tuple[int, Any]:
+def carer_add(request: HttpRequest, family_id: uuid.UUID, payload: CarerIn) -> Status[Any]:
     family = _editable_family(request.user, family_id)
     carer = services.carer_add(
         actor=request.user, family=family, details=_carer_details(payload, {})
     )
-    return 201, carer
+    return Status(201, carer)
 
 
 @router.patch("/carers/{uuid:carer_id}", response={200: CarerOut, 404: Problem, 422: Problem})
@@ -320,7 +333,7 @@ def baby_get(request: HttpRequest, baby_id: uuid.UUID) -> Any:
     "/families/{uuid:family_id}/babies",
     response={200: BabyOut, 201: BabyOut, 404: Problem, 409: Problem, 422: Problem},
 )
-def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> tuple[int, Any]:
+def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> Status[Any]:
     """Add a baby (a twin, or a new arrival). Resending the same id stores once."""
     family = _editable_family(request.user, family_id)
     baby, created = services.baby_add(
@@ -329,7 +342,7 @@ def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> tup
         details=_baby_details(payload, {}),
         baby_id=payload.id,
     )
-    return (201 if created else 200), baby
+    return Status(201 if created else 200, baby)
 
 
 @router.patch("/babies/{uuid:baby_id}", response={200: BabyOut, 404: Problem, 422: Problem})

@@ -86,13 +86,18 @@ def _carer_values(details: CarerDetails) -> dict[str, Any]:
     return values
 
 
+def _is_health_visitor(user: Any, provider: Provider) -> bool:
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return Membership.objects.filter(
+        user=user, provider=provider, role=Role.HEALTH_VISITOR, is_active=True
+    ).exists()
+
+
 def _check_health_visitor(provider: Provider, health_visitor: Any) -> None:
     if health_visitor is None:
         return
-    is_hv = Membership.objects.filter(
-        user=health_visitor, provider=provider, role=Role.HEALTH_VISITOR, is_active=True
-    ).exists()
-    if not is_hv:
+    if not _is_health_visitor(health_visitor, provider):
         raise DomainError({"health_visitor": "Choose a health visitor of this provider."})
 
 
@@ -124,6 +129,10 @@ def family_create(
         raise DomainError({"babies": "Add at least one baby."})
     for index, baby in enumerate(babies):
         _check_baby(baby, f"babies.{index}.")
+    if health_visitor is None and _is_health_visitor(actor, provider):
+        # A health visitor who adds a family is its named health visitor unless they say
+        # otherwise; otherwise they would lose sight of the family they just referred.
+        health_visitor = actor
     _check_health_visitor(provider, health_visitor)
     family = Family.objects.create(
         id=family_id or uuid.uuid4(),
