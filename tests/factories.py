@@ -89,3 +89,19 @@ def make_family(
     if parent is not None:
         family_services.carer_link_login(actor=None, carer=family.carers.get(), user=parent)
     return family
+
+
+def family_form_data(**overrides: str) -> dict[str, str]:
+    """What the "Add a family" page posts for a simple, valid family."""
+    data = {
+        "carer-given_name": "Jo",
+        "carer-family_name": "March",
+        "carer-relationship": "mother",
+        "carer-email": "jo@example.org",
+        "carer-preferred_channel": "email",
+        "carer-language": "en",
+        "baby-given_name": "Beth",
+        "baby-date_of_birth": str(timezone.localdate() - timedelta(weeks=9)),
+    }
+    data.update(overrides)
+    return data

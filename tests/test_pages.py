@@ -14,7 +14,7 @@ from django.utils import timezone
 from nurture.accounts.models import User
 from nurture.families.models import Baby, Carer, Family
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import World, api_client_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -90,27 +90,12 @@ def test_parent_home_shows_age_and_corrected_age(world: World) -> None:
     assert "born at 30+0 weeks" in page
 
 
-def family_form(**overrides: str) -> dict[str, str]:
-    data = {
-        "carer-given_name": "Jo",
-        "carer-family_name": "March",
-        "carer-relationship": "mother",
-        "carer-email": "jo@example.org",
-        "carer-preferred_channel": "email",
-        "carer-language": "en",
-        "baby-given_name": "Beth",
-        "baby-date_of_birth": str(timezone.localdate() - timedelta(weeks=9)),
-    }
-    data.update(overrides)
-    return data
-
-
 def test_family_form_shows_errors_next_to_fields_and_stores_nothing(world: World) -> None:
     client = client_for(world.users["hv_a"])
     families = Family.objects.count()
     response = client.post(
         "/families/new/",
-        family_form(
+        factories.family_form_data(
             **{
                 "carer-given_name": "",
                 "baby-date_of_birth": str(timezone.localdate() + timedelta(days=2)),
@@ -132,7 +117,7 @@ def test_service_errors_land_on_the_right_field(world: World) -> None:
     client = client_for(world.users["hv_a"])
     response = client.post(
         "/families/new/",
-        family_form(**{"carer-email": "", "carer-preferred_channel": "email"}),
+        factories.family_form_data(**{"carer-email": "", "carer-preferred_channel": "email"}),
     )
     assert response.status_code == 200
     assert 'id="id_carer-email_error"' in response.text
@@ -142,7 +127,7 @@ def test_service_errors_land_on_the_right_field(world: World) -> None:
 def test_family_form_saves_and_confirms(world: World) -> None:
     client = client_for(world.users["hv_a"])
     response = client.post(
-        "/families/new/", family_form(**{"baby-gestation_weeks": "33"}), follow=True
+        "/families/new/", factories.family_form_data(**{"baby-gestation_weeks": "33"}), follow=True
     )
     assert response.status_code == 200
     assert "Family added." in response.text
@@ -303,3 +288,13 @@ def test_parent_sees_no_staff_only_links(world: World) -> None:
     assert "Change family details" not in page
     assert "Change your contact details" in page
     assert Carer.objects.filter(family=world.families["a1"]).count() == 1
+
+
+def test_a_baby_not_yet_at_the_due_date_shows_the_wait(world: World) -> None:
+    parent = factories.make_user("early_parent")
+    born = timezone.localdate() - timedelta(weeks=2)
+    factories.make_family(world.provider_a, parent=parent, babies=[("Kit", born, 33)])
+    page = client_for(parent).get("/").text
+    assert "Due date still to come" in page and "in 5 weeks" in page
+    baby = api_client_for(parent).get("/api/v1/babies").json()["items"][0]
+    assert baby["days_until_due_date"] == 35

@@ -90,18 +90,18 @@ def providers_visible_to(user: Any) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=scope.provider_roles.keys())
 
 
-def teams_visible_to(user: Any) -> QuerySet[Team]:
+def _of_own_providers(model: type[M], user: Any) -> QuerySet[M]:
     scope = scope_of(user)
-    if scope.is_admin:
-        return Team.objects.all()
-    return Team.objects.filter(provider_id__in=scope.provider_roles.keys())
+    rows = model._default_manager.all()
+    return rows if scope.is_admin else rows.filter(provider_id__in=scope.provider_roles.keys())
+
+
+def teams_visible_to(user: Any) -> QuerySet[Team]:
+    return _of_own_providers(Team, user)
 
 
 def venues_visible_to(user: Any) -> QuerySet[Venue]:
-    scope = scope_of(user)
-    if scope.is_admin:
-        return Venue.objects.all()
-    return Venue.objects.filter(provider_id__in=scope.provider_roles.keys())
+    return _of_own_providers(Venue, user)
 
 
 def providers_managed_by(user: Any) -> QuerySet[Provider]:

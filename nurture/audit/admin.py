@@ -6,13 +6,8 @@ from django.http import HttpRequest
 from nurture.audit.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    """Read-only: the audit log can be searched but never changed."""
-
-    list_display = ["occurred_at", "actor_label", "action", "object_type", "object_id", "source"]
-    list_filter = ["action", "source"]
-    search_fields = ["actor_label", "object_id", "action"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that may be looked at in the admin but only changed through the services."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -22,6 +17,15 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log can be searched but never changed."""
+
+    list_display = ["occurred_at", "actor_label", "action", "object_type", "object_id", "source"]
+    list_filter = ["action", "source"]
+    search_fields = ["actor_label", "object_id", "action"]
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -76,6 +76,13 @@ class BabyAge:
     chronological: Age
     corrected: Age | None
     """None when corrected age does not apply (born at 37 weeks or later)."""
+    days_until_due: int = 0
+    """For a preterm baby not yet at their due date, how many days until it; else 0."""
+
+    @property
+    def until_due(self) -> str:
+        """Plain words for the wait until the due date, e.g. "3 weeks 2 days"."""
+        return Age(days=self.days_until_due, months=0, weeks=self.days_until_due // 7).describe()
 
     @property
     def for_eligibility(self) -> Age:
@@ -91,5 +98,9 @@ def baby_age(date_of_birth: date, gestation_days: int | None, on: date) -> BabyA
     chronological = Age.between(date_of_birth, on)
     if gestation_days is None or not is_preterm(gestation_days):
         return BabyAge(chronological=chronological, corrected=None)
-    corrected = Age.between(corrected_birth_date(date_of_birth, gestation_days), on)
-    return BabyAge(chronological=chronological, corrected=corrected)
+    due = corrected_birth_date(date_of_birth, gestation_days)
+    return BabyAge(
+        chronological=chronological,
+        corrected=Age.between(due, on),
+        days_until_due=max((due - on).days, 0),
+    )

@@ -67,6 +67,9 @@ class BabyOut(Schema):
     is_preterm: bool
     age: AgeOut
     corrected_age: AgeOut | None
+    days_until_due_date: int = Field(
+        description="For a preterm baby not yet at their due date, days until it; else 0."
+    )
 
     @staticmethod
     def resolve_age(baby: Baby) -> Any:
@@ -75,6 +78,10 @@ class BabyOut(Schema):
     @staticmethod
     def resolve_corrected_age(baby: Baby) -> Any:
         return baby.age().corrected
+
+    @staticmethod
+    def resolve_days_until_due_date(baby: Baby) -> int:
+        return baby.age().days_until_due
 
 
 class CarerOut(Schema):

@@ -204,24 +204,13 @@ def carer_add(*, actor: Any, family: Family, details: CarerDetails) -> Carer:
 @transaction.atomic
 def carer_update(*, actor: Any, carer: Carer, details: CarerDetails) -> Carer:
     _check_carer(details)
-    values = _carer_values(details)
-    before = {name: getattr(carer, name) for name in values}
     if details.consent_to_contact and not carer.consent_to_contact:
         carer.consent_recorded_at = timezone.now()
     elif not details.consent_to_contact:
         carer.consent_recorded_at = None
-    for name, value in values.items():
-        setattr(carer, name, value)
-    carer.save()
-    record(
-        actor=actor,
-        action="carer.updated",
-        target=carer,
-        provider_id=carer.family.provider_id,
-        # Contact changes are audited by field name only: the values are personal data.
-        data={"changed": sorted(changed_fields(before, values))},
+    return _apply_and_audit(
+        actor=actor, target=carer, values=_carer_values(details), action="carer.updated"
     )
-    return carer
 
 
 @transaction.atomic
@@ -243,19 +232,26 @@ def baby_add(
 @transaction.atomic
 def baby_update(*, actor: Any, baby: Baby, details: BabyDetails) -> Baby:
     _check_baby(details)
-    values = asdict(details)
-    before = {name: getattr(baby, name) for name in values}
+    return _apply_and_audit(actor=actor, target=baby, values=asdict(details), action="baby.updated")
+
+
+def _apply_and_audit(*, actor: Any, target: Any, values: dict[str, Any], action: str) -> Any:
+    """Set ``values`` on a carer or baby, save, and audit which fields changed.
+
+    Only the changed field names are audited: the values are personal data.
+    """
+    before = {name: getattr(target, name) for name in values}
     for name, value in values.items():
-        setattr(baby, name, value)
-    baby.save()
+        setattr(target, name, value)
+    target.save()
     record(
         actor=actor,
-        action="baby.updated",
-        target=baby,
-        provider_id=baby.family.provider_id,
+        action=action,
+        target=target,
+        provider_id=target.family.provider_id,
         data={"changed": sorted(changed_fields(before, values))},
     )
-    return baby
+    return target
 
 
 @transaction.atomic

@@ -73,6 +73,8 @@ def family_create(request: HttpRequest) -> HttpResponse:
             "family_form": family_form,
             "carer_form": carer_form,
             "baby_form": baby_form,
+            "all_forms": [carer_form, baby_form, family_form],
+            "forms_have_errors": any(f.errors for f in (carer_form, baby_form, family_form)),
         },
     )
 

@@ -14,7 +14,7 @@ from nurture.audit.services import record
 from nurture.families import services
 from nurture.families.models import Family
 from tests.conftest import World, client_for
-from tests.factories import make_user
+from tests.factories import family_form_data, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +25,7 @@ def test_creating_a_family_through_a_page_is_audited_with_who_and_where(world: W
     client.force_login(hv)
     response = client.post(
         "/families/new/",
-        {
-            "carer-given_name": "Jo",
-            "carer-family_name": "March",
-            "carer-relationship": "mother",
-            "carer-email": "jo@example.org",
-            "carer-preferred_channel": "email",
-            "carer-language": "en",
-            "baby-given_name": "Beth",
-            "baby-date_of_birth": str(timezone.localdate() - timedelta(weeks=9)),
-            "health_visitor": hv.pk,
-        },
+        family_form_data(health_visitor=str(hv.pk)),
     )
     assert response.status_code == 302, response.content
     family = Family.objects.get(carers__given_name="Jo")

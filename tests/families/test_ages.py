@@ -46,6 +46,9 @@ def test_corrected_age_applies_exactly_below_37_weeks(
         early_by = ages.TERM_DAYS - gestation
         assert age.corrected.days == max(days_old - early_by, 0)
         assert age.corrected.days <= age.chronological.days
+        assert age.days_until_due == max(early_by - days_old, 0)
+    else:
+        assert age.days_until_due == 0
 
 
 def test_month_ends_clamp_to_the_last_day_of_a_shorter_month() -> None:
@@ -82,3 +85,11 @@ def test_ages_in_words() -> None:
     assert ages.Age.between(date(2026, 1, 1), date(2026, 1, 18)).describe() == "2 weeks 3 days"
     assert ages.Age.between(date(2026, 1, 1), date(2026, 4, 1)).describe() == "3 months"
     assert ages.Age.between(date(2026, 1, 1), date(2026, 7, 15)).describe() == "6 months"
+
+
+def test_a_preterm_baby_before_the_due_date_counts_down_to_it() -> None:
+    born = date(2026, 1, 10)
+    age = ages.baby_age(born, 34 * 7, on=born + timedelta(weeks=3))
+    assert age.corrected is not None and age.corrected.days == 0
+    assert age.days_until_due == 21
+    assert age.until_due == "3 weeks"

@@ -1,0 +1,84 @@
+"""axe-core checks of the main pages, anonymous and for each demo role.
+
+The pages send a strict Content-Security-Policy, which would block the axe script the
+checker injects, so these contexts bypass CSP (the home-page tests check CSP for real).
+Only "serious" and "critical" violations fail; the message says what to fix and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+
+from nurture.families.models import Family
+from tests.browser.conftest import DEMO_ROLES, log_in_with_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
+
+FAILING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+class Case(NamedTuple):
+    username: str | None
+    path: Callable[[], str]
+    heading: str
+    submit: str | None = None  # press this button first (to check a page's error state)
+
+
+def _own_family_path() -> str:
+    family = Family.objects.get(carers__user__username="parent")
+    return f"/families/{family.pk}/"
+
+
+CASES: dict[str, Case] = {
+    "login": Case(None, lambda: "/accounts/login/", "Log in to Nurture"),
+    "welcome": Case(None, lambda: "/", "Calm, connected time with your baby"),
+    **{f"home-{username}": Case(username, lambda: "/", "Hello, ") for username in DEMO_ROLES},
+    "hv-add-family": Case("hv", lambda: "/families/new/", "Add a family"),
+    "hv-add-family-errors": Case("hv", lambda: "/families/new/", "Add a family", "Save family"),
+    "parent-family": Case("parent", _own_family_path, "Amira"),
+}
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        node = violation["nodes"][0] if violation["nodes"] else {}
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}, {len(violation['nodes'])} node(s)): "
+            f"{violation['help']}\n"
+            f"    first node: {', '.join(map(str, node.get('target', [])))}\n"
+            f"    html: {node.get('html', '').strip()}\n"
+            f"    more: {violation.get('helpUrl', '')}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case_id", list(CASES))
+def test_page_has_no_serious_accessibility_violations(
+    new_context: Callable[..., BrowserContext], live_server: Any, case_id: str
+) -> None:
+    case = CASES[case_id]
+    context = new_context(bypass_csp=True)
+    if case.username:
+        log_in_with_cookie(context, live_server, case.username)
+    page: Page = context.new_page()
+
+    response = page.goto(case.path())
+    assert response is not None and response.ok, f"{case_id}: HTTP {response and response.status}"
+    if case.submit:
+        page.get_by_role("button", name=case.submit).click()
+        expect(page.locator(".error-summary").first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(case.heading)
+
+    violations = AXE.run(page).response["violations"]
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert not failing, (
+        f"axe found {len(failing)} serious/critical violation(s) on {case_id} ({page.url}):\n"
+        + describe(failing)
+    )
