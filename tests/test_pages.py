@@ -298,3 +298,49 @@ def test_a_baby_not_yet_at_the_due_date_shows_the_wait(world: World) -> None:
     assert "Due date still to come" in page and "in 5 weeks" in page
     baby = api_client_for(parent).get("/api/v1/babies").json()["items"][0]
     assert baby["days_until_due_date"] == 35
+
+
+def test_admin_chooses_a_provider_before_adding_a_family(world: World) -> None:
+    client = client_for(world.admin)
+    choose = client.get("/families/new/")
+    assert "Which provider is this family for?" in choose.text
+    assert "Provider A" in choose.text and "Provider B" in choose.text
+    form = client.get(f"/families/new/?provider={world.provider_b.pk}")
+    assert "For Provider B." in form.text
+    response = client.post(
+        "/families/new/", factories.family_form_data(provider=str(world.provider_b.pk))
+    )
+    assert response.status_code == 302
+    assert Family.objects.get(carers__given_name="Jo").provider == world.provider_b
+
+
+def test_a_health_visitor_cannot_add_a_family_to_another_provider(world: World) -> None:
+    client = client_for(world.users["hv_a"])
+    client.post("/families/new/", factories.family_form_data(provider=str(world.provider_b.pk)))
+    family = Family.objects.get(carers__given_name="Jo")
+    assert family.provider == world.provider_a
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/password/change/", "/accounts/password/reset/", "/profile/"]
+)
+def test_account_pages_render_in_our_layout(world: World, url: str) -> None:
+    response = client_for(world.users["parent_a"]).get(url)
+    assert response.status_code == 200
+    assert 'class="skip-link"' in response.text
+
+
+def test_password_change_confirms(world: World) -> None:
+    client = client_for(world.users["parent_a"])
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": factories.PASSWORD,
+            "password1": "another-long-passphrase-77",
+            "password2": "another-long-passphrase-77",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert User.objects.get(username="parent_a").check_password("another-long-passphrase-77")
+    assert "Password successfully changed." in response.text
