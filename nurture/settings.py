@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "nurture.audit",
     "nurture.accounts",
     "nurture.families",
+    "nurture.referrals",
+    "nurture.courses",
     "nurture.api",
 ]
 

@@ -47,6 +47,44 @@ class Provider(models.Model):
         return self.name
 
 
+class ProgrammeRules(models.Model):
+    """A provider's programme rules. Providers without a row use the defaults below."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="rules")
+    min_age_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="Youngest age (corrected for babies born early) at course start."
+    )
+    max_age_months = models.PositiveSmallIntegerField(
+        default=6, help_text="Babies must be under this age (corrected) at course start."
+    )
+    offer_hold_hours = models.PositiveSmallIntegerField(
+        default=72, help_text="How long an offered place is held before it goes to the next family."
+    )
+    late_join_last_session = models.PositiveSmallIntegerField(
+        default=2, help_text="The last session a family may join a course at."
+    )
+    register_lock_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days after a session when its register locks."
+    )
+    completion_min_sessions = models.PositiveSmallIntegerField(
+        default=3, help_text="Sessions a family must attend to complete the course."
+    )
+    waiting_list_by_area = models.BooleanField(
+        default=False, help_text="Keep a waiting list per venue area instead of one list."
+    )
+
+    class Meta:
+        verbose_name_plural = "programme rules"
+
+    def __str__(self) -> str:
+        return f"Programme rules for {self.provider}"
+
+    @classmethod
+    def for_provider(cls, provider_id: int) -> ProgrammeRules:
+        """The provider's rules, or the defaults (unsaved) if it has not changed any."""
+        return cls.objects.filter(provider_id=provider_id).first() or cls(provider_id=provider_id)
+
+
 class Team(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=120)

@@ -139,9 +139,16 @@ def families_visible_to(user: Any) -> QuerySet[Any]:
     visiting = scope.providers_where(Role.HEALTH_VISITOR)
     if visiting:
         condition |= Q(provider_id__in=visiting, health_visitor=user)
+        condition |= Q(provider_id__in=visiting, referrals__referred_by=user)
+    facilitating = scope.providers_where(Role.FACILITATOR)
+    if facilitating:
+        condition |= Q(
+            provider_id__in=facilitating,
+            referrals__enrolments__run__facilitators=user,
+        )
     if scope.family_id is not None:
         condition |= Q(pk=scope.family_id)
-    return Family.objects.filter(condition)
+    return Family.objects.filter(pk__in=Family.objects.filter(condition).values("pk"))
 
 
 def carers_visible_to(user: Any) -> QuerySet[Any]:
@@ -165,6 +172,103 @@ def can_edit_family(user: Any, family: Any) -> bool:
         family.provider_id in scope.providers_where(Role.HEALTH_VISITOR)
         and family.health_visitor_id == user.pk
     )
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Any]:
+    """Managers: their provider's referrals; health visitors: those they made or for families
+    they are named for; facilitators: families on their runs; parents: their own."""
+    from django.db.models import Q
+
+    from nurture.referrals.models import Referral
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Referral.objects.all()
+    condition = Q(pk__in=[])
+    managed = scope.providers_where(Role.SERVICE_MANAGER)
+    if managed:
+        condition |= Q(provider_id__in=managed)
+    visiting = scope.providers_where(Role.HEALTH_VISITOR)
+    if visiting:
+        condition |= Q(provider_id__in=visiting, referred_by=user)
+        condition |= Q(provider_id__in=visiting, family__health_visitor=user)
+    facilitating = scope.providers_where(Role.FACILITATOR)
+    if facilitating:
+        condition |= Q(provider_id__in=facilitating, enrolments__run__facilitators=user)
+    if scope.family_id is not None:
+        condition |= Q(family_id=scope.family_id)
+    return Referral.objects.filter(pk__in=Referral.objects.filter(condition).values("pk"))
+
+
+def can_manage_referral(user: Any, referral: Any) -> bool:
+    """Offer, withdraw or re-list: the provider's managers and the referring health visitor."""
+    scope = scope_of(user)
+    if scope.is_admin or referral.provider_id in scope.providers_where(Role.SERVICE_MANAGER):
+        return True
+    return referral.provider_id in scope.providers_where(Role.HEALTH_VISITOR) and (
+        referral.referred_by_id == user.pk or referral.family.health_visitor_id == user.pk
+    )
+
+
+def can_override_eligibility(user: Any, provider_id: int) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or provider_id in scope.providers_where(Role.SERVICE_MANAGER)
+
+
+def sees_referral_reasons(user: Any, referral: Any) -> bool:
+    """Why a family was referred is for the referrer and managers, not facilitators/parents."""
+    return can_manage_referral(user, referral)
+
+
+def runs_visible_to(user: Any) -> QuerySet[Any]:
+    """Staff of the provider see its runs (facilitators only their own); parents the runs
+    they are enrolled on or offered."""
+    from django.db.models import Q
+
+    from nurture.courses.models import CourseRun
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return CourseRun.objects.all()
+    condition = Q(pk__in=[])
+    overseeing = scope.providers_where(Role.SERVICE_MANAGER, Role.HEALTH_VISITOR)
+    if overseeing:
+        condition |= Q(provider_id__in=overseeing)
+    facilitating = scope.providers_where(Role.FACILITATOR)
+    if facilitating:
+        condition |= Q(provider_id__in=facilitating, facilitators=user)
+    if scope.family_id is not None:
+        condition |= Q(enrolments__referral__family_id=scope.family_id)
+        condition |= Q(offers__referral__family_id=scope.family_id)
+    return CourseRun.objects.filter(pk__in=CourseRun.objects.filter(condition).values("pk"))
+
+
+def can_manage_run(user: Any, run: Any) -> bool:
+    """Schedule, move, copy, close and offer places: the provider's managers."""
+    scope = scope_of(user)
+    return scope.is_admin or run.provider_id in scope.providers_where(Role.SERVICE_MANAGER)
+
+
+def can_keep_register(user: Any, run: Any) -> bool:
+    """The run's own facilitators and the provider's managers."""
+    if can_manage_run(user, run):
+        return True
+    return run.provider_id in scope_of(user).providers_where(Role.FACILITATOR) and any(
+        facilitator.pk == user.pk for facilitator in run.facilitators.all()
+    )
+
+
+def offers_visible_to(user: Any) -> QuerySet[Any]:
+    from nurture.courses.models import Offer
+
+    return Offer.objects.filter(referral__in=referrals_visible_to(user))
+
+
+def can_answer_offer(user: Any, offer: Any) -> bool:
+    """The family themselves, or staff who manage the referral (an answer given by phone)."""
+    if scope_of(user).family_id == offer.referral.family_id:
+        return True
+    return can_manage_referral(user, offer.referral)
 
 
 def can_edit_carer(user: Any, carer: Any) -> bool:

@@ -1,0 +1,346 @@
+"""Places on runs: the waiting list, offers, acceptance and capacity.
+
+Capacity is never exceeded: every change that takes or frees a place locks the run's row
+first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's write transactions queue), then
+counts. Places are held by enrolments and by pending offers made to one family; an
+"offer to all" holds no place, and the first family to accept wins it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from nurture.accounts.models import ProgrammeRules
+from nurture.audit.services import record
+from nurture.courses.models import (
+    CourseRun,
+    Enrolment,
+    EnrolmentStatus,
+    Offer,
+    OfferKind,
+    OfferStatus,
+    RunStatus,
+    Session,
+    SessionStatus,
+)
+from nurture.errors import DomainError
+from nurture.referrals import services as referral_services
+from nurture.referrals.models import Priority, Referral, Status
+
+ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+RESERVING = (OfferKind.AUTOMATIC, OfferKind.MANUAL)
+
+
+@dataclass(frozen=True)
+class Joining:
+    """When a family offered a place now would start: their first session."""
+
+    session_number: int
+    starts_on: date
+
+
+def joining(run: CourseRun, sessions: list[Session], now: datetime) -> Joining | None:
+    """The first session a new family would attend, or None if it is too late to join."""
+    rules = ProgrammeRules.for_provider(run.provider_id)
+    for session in sessions:
+        if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
+            continue
+        if session.number > rules.late_join_last_session:
+            return None
+        return Joining(session.number, timezone.localtime(session.starts_at).date())
+    return None
+
+
+def _sessions(run: CourseRun) -> list[Session]:
+    return list(run.sessions.order_by("number"))
+
+
+def places_taken(run: CourseRun, *, excluding_offer: Offer | None = None) -> int:
+    enrolled = run.enrolments.filter(status__in=ACTIVE_ENROLMENT).count()
+    held = run.offers.filter(status=OfferStatus.PENDING, kind__in=RESERVING)
+    if excluding_offer is not None:
+        held = held.exclude(pk=excluding_offer.pk)
+    return enrolled + held.count()
+
+
+def free_places(run: CourseRun) -> int:
+    return max(run.capacity - places_taken(run), 0)
+
+
+def priority_rank(referral: Referral) -> int:
+    return 0 if referral.priority == Priority.HIGH else 1
+
+
+def waiting_list(provider_id: int, *, venue_id: int | None = None) -> list[Referral]:
+    """Families waiting for a place, fairest first: high priority, then the baby who ages
+    out soonest (so nobody misses out by ageing), then the earliest referral."""
+    rows: QuerySet[Referral] = Referral.objects.filter(
+        provider_id=provider_id, status=Status.WAITING
+    ).select_related("baby", "family")
+    if venue_id is not None:
+        rows = rows.filter(Q(preferred_venues=venue_id) | Q(preferred_venues=None)).distinct()
+    referrals = list(rows)
+    return sorted(
+        referrals,
+        key=lambda r: (
+            priority_rank(r),
+            referral_services.age_window(r).last_start,
+            r.created_at,
+        ),
+    )
+
+
+def _lock(run: CourseRun) -> CourseRun:
+    return CourseRun.objects.select_for_update().select_related("venue").get(pk=run.pk)
+
+
+def _hold_until(run: CourseRun, now: datetime) -> datetime:
+    hours = ProgrammeRules.for_provider(run.provider_id).offer_hold_hours
+    return now + timedelta(hours=hours)
+
+
+def _make_offer(
+    *, run: CourseRun, referral: Referral, kind: str, actor: Any, now: datetime
+) -> Offer:
+    offer = Offer.objects.create(
+        run=run, referral=referral, kind=kind, expires_at=_hold_until(run, now)
+    )
+    if referral.status != Status.OFFERED:
+        referral_services.move(referral, Status.OFFERED, actor=actor, note=str(run))
+    record(
+        actor=actor,
+        action=f"offer.made.{kind}",
+        target=offer,
+        provider_id=run.provider_id,
+        data={"run": str(run.pk), "referral": str(referral.pk)},
+    )
+    return offer
+
+
+def _eligible_waiting(run: CourseRun, start: date) -> list[Referral]:
+    rules = ProgrammeRules.for_provider(run.provider_id)
+    already = set(run.offers.values_list("referral_id", flat=True)) | set(
+        run.enrolments.values_list("referral_id", flat=True)
+    )
+    return [
+        referral
+        for referral in waiting_list(
+            run.provider_id, venue_id=run.venue_id if rules.waiting_list_by_area else None
+        )
+        if referral.pk not in already
+        and referral_services.check_for_start(referral, start).eligible
+    ]
+
+
+def fill_free_places(*, run: CourseRun, actor: Any, now: datetime | None = None) -> list[Offer]:
+    """Offer each free place on ``run`` to the next eligible family on the waiting list."""
+    now = now or timezone.now()
+    run = _lock(run)
+    if run.status != RunStatus.SCHEDULED:
+        return []
+    join = joining(run, _sessions(run), now)
+    if join is None:
+        return []
+    free = free_places(run)
+    if free <= 0:
+        return []
+    return [
+        _make_offer(run=run, referral=referral, kind=OfferKind.AUTOMATIC, actor=actor, now=now)
+        for referral in _eligible_waiting(run, join.starts_on)[:free]
+    ]
+
+
+def fill_provider_runs(*, provider_id: int, actor: Any, now: datetime | None = None) -> None:
+    for run in CourseRun.objects.filter(provider_id=provider_id, status=RunStatus.SCHEDULED):
+        fill_free_places(run=run, actor=actor, now=now)
+
+
+@transaction.atomic
+def offer_place(
+    *, actor: Any, run: CourseRun, referral: Referral, now: datetime | None = None
+) -> Offer:
+    """Staff offer a free place on ``run`` to one family, by hand."""
+    now = now or timezone.now()
+    run = _lock(run)
+    referral = Referral.objects.select_for_update().select_related("baby").get(pk=referral.pk)
+    if run.provider_id != referral.provider_id:
+        raise DomainError({"referral": "Choose a family referred to this provider."})
+    if referral.status not in (Status.WAITING, Status.OFFERED):
+        raise DomainError({"referral": "Only families on the waiting list can be offered."})
+    if run.offers.filter(referral=referral, status=OfferStatus.PENDING).exists():
+        raise DomainError({"referral": "This family already has an offer on this course."})
+    join = _joinable(run, now)
+    verdict = referral_services.check_for_start(referral, join.starts_on)
+    if not verdict.eligible:
+        raise DomainError({"referral": verdict.reason})
+    if free_places(run) <= 0:
+        raise DomainError({"run": "This course is full."})
+    return _make_offer(run=run, referral=referral, kind=OfferKind.MANUAL, actor=actor, now=now)
+
+
+@transaction.atomic
+def offer_to_all(*, actor: Any, run: CourseRun, now: datetime | None = None) -> list[Offer]:
+    """Offer a last-minute gap to every eligible waiting family: first to accept wins."""
+    now = now or timezone.now()
+    run = _lock(run)
+    join = _joinable(run, now)
+    if free_places(run) <= 0:
+        raise DomainError({"run": "This course has no free places."})
+    return [
+        _make_offer(run=run, referral=referral, kind=OfferKind.OPEN_TO_ALL, actor=actor, now=now)
+        for referral in _eligible_waiting(run, join.starts_on)
+    ]
+
+
+def _joinable(run: CourseRun, now: datetime) -> Joining:
+    if run.status != RunStatus.SCHEDULED:
+        raise DomainError({"run": "This course is closed."})
+    join = joining(run, _sessions(run), now)
+    if join is None:
+        raise DomainError({"run": "It is too late to join this course."})
+    return join
+
+
+def _load_offer(offer: Offer) -> Offer:
+    return Offer.objects.select_for_update().select_related("referral", "run").get(pk=offer.pk)
+
+
+def _still_open(offer: Offer, now: datetime, actor: Any) -> None:
+    if offer.status != OfferStatus.PENDING:
+        raise DomainError(
+            f"This offer is no longer open: {OfferStatus(offer.status).label.lower()}."
+        )
+    if offer.expires_at <= now:
+        close_offer(offer, OfferStatus.EXPIRED, actor=actor, now=now)
+        raise DomainError("Sorry, this offer has expired. We have kept you on the waiting list.")
+
+
+def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: str = "") -> None:
+    offer.status = status
+    offer.answered_at = now
+    offer.answered_by = actor if getattr(actor, "pk", None) else None
+    offer.answer_note = note
+    offer.save(update_fields=["status", "answered_at", "answered_by", "answer_note"])
+    referral = offer.referral
+    has_other = referral.offers.filter(status=OfferStatus.PENDING).exclude(pk=offer.pk).exists()
+    if referral.status == Status.OFFERED and not has_other:
+        referral_services.move(referral, Status.WAITING, actor=actor, note=note or status)
+    record(actor=actor, action=f"offer.{status}", target=offer, provider_id=offer.run.provider_id)
+
+
+@transaction.atomic
+def accept_offer(*, actor: Any, offer: Offer, now: datetime | None = None) -> Enrolment:
+    now = now or timezone.now()
+    run = _lock(offer.run)
+    offer = _load_offer(offer)
+    _still_open(offer, now, actor)
+    join = joining(run, _sessions(run), now)
+    if run.status != RunStatus.SCHEDULED or join is None:
+        close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Course closed")
+        raise DomainError("Sorry, it is now too late to join this course.")
+    if places_taken(run, excluding_offer=offer) >= run.capacity:
+        close_offer(offer, OfferStatus.FILLED, actor=actor, now=now)
+        raise DomainError(
+            "Sorry, the last place has just been taken. You are still on the waiting list."
+        )
+    offer.status = OfferStatus.ACCEPTED
+    offer.answered_at = now
+    offer.answered_by = actor if getattr(actor, "pk", None) else None
+    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    enrolment = Enrolment.objects.create(
+        run=run, referral=offer.referral, joined_at_session=join.session_number
+    )
+    referral = offer.referral
+    for other in referral.offers.filter(status=OfferStatus.PENDING).exclude(pk=offer.pk):
+        close_offer(other, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Took another place")
+    referral.refresh_from_db()
+    referral_services.move(referral, Status.ENROLLED, actor=actor, note=str(run))
+    record(actor=actor, action="offer.accepted", target=offer, provider_id=run.provider_id)
+    if places_taken(run) >= run.capacity:
+        for gap in run.offers.filter(status=OfferStatus.PENDING, kind=OfferKind.OPEN_TO_ALL):
+            close_offer(gap, OfferStatus.FILLED, actor=actor, now=now)
+    return enrolment
+
+
+@transaction.atomic
+def decline_offer(
+    *, actor: Any, offer: Offer, stay_on_list: bool, note: str = "", now: datetime | None = None
+) -> Offer:
+    """The family says no. They stay on the waiting list unless they want no place at all."""
+    now = now or timezone.now()
+    _lock(offer.run)
+    offer = _load_offer(offer)
+    if offer.status != OfferStatus.PENDING:
+        raise DomainError("This offer has already been answered.")
+    close_offer(offer, OfferStatus.DECLINED, actor=actor, now=now, note=note)
+    referral = Referral.objects.get(pk=offer.referral_id)
+    if not stay_on_list and referral.status == Status.WAITING:
+        referral_services.move(
+            referral, Status.DECLINED, actor=actor, note=note or "Does not want a place."
+        )
+    fill_free_places(run=offer.run, actor=actor, now=now)
+    return offer
+
+
+@transaction.atomic
+def withdraw_enrolment(
+    *, actor: Any, enrolment: Enrolment, reason: str, now: datetime | None = None
+) -> Enrolment:
+    if not reason.strip():
+        raise DomainError({"reason": "Say why the family is leaving the course."})
+    now = now or timezone.now()
+    _lock(enrolment.run)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise DomainError("This family is not enrolled on the course any more.")
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    referral = enrolment.referral
+    referral_services.move(referral, Status.WITHDRAWN, actor=actor, note=reason.strip())
+    record(
+        actor=actor,
+        action="enrolment.withdrawn",
+        target=enrolment,
+        provider_id=enrolment.run.provider_id,
+    )
+    fill_free_places(run=enrolment.run, actor=actor, now=now)
+    return enrolment
+
+
+def release_for_withdrawn_referral(*, referral: Referral, actor: Any) -> None:
+    """Inside ``referral_withdraw``: give back the family's offers and places."""
+    now = timezone.now()
+    runs = set()
+    for offer in referral.offers.filter(status=OfferStatus.PENDING).select_related("run"):
+        offer.status = OfferStatus.WITHDRAWN
+        offer.answered_at = now
+        offer.save(update_fields=["status", "answered_at"])
+        runs.add(offer.run)
+    for enrolment in referral.enrolments.filter(status=EnrolmentStatus.ENROLLED):
+        enrolment.status = EnrolmentStatus.WITHDRAWN
+        enrolment.save(update_fields=["status"])
+        runs.add(enrolment.run)
+    for run in runs:
+        fill_free_places(run=run, actor=actor, now=now)
+
+
+@transaction.atomic
+def expire_offers(*, now: datetime | None = None) -> int:
+    """Close offers whose hold has run out and pass each freed place on. For the periodic job."""
+    now = now or timezone.now()
+    due = list(
+        Offer.objects.select_for_update(skip_locked=True)
+        .filter(status=OfferStatus.PENDING, expires_at__lte=now)
+        .select_related("referral", "run")
+    )
+    for offer in due:
+        close_offer(offer, OfferStatus.EXPIRED, actor=None, now=now)
+    for run in {offer.run for offer in due}:
+        fill_free_places(run=run, actor=None, now=now)
+    return len(due)
