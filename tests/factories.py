@@ -105,3 +105,84 @@ def family_form_data(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+def make_referral(
+    baby: Any,
+    *,
+    actor: Any = None,
+    priority: str = "routine",
+    venues: list[int] | None = None,
+    confirm_duplicate: bool = False,
+) -> Any:
+    from nurture.referrals import services as referral_services
+
+    referral, _ = referral_services.referral_create(
+        actor=actor,
+        baby=baby,
+        details=referral_services.ReferralDetails(
+            reasons=["first_time"],
+            priority=priority,
+            consent_to_contact=True,
+            preferred_venue_ids=venues or [],
+        ),
+        confirm_duplicate=confirm_duplicate,
+    )
+    return referral
+
+
+def make_template(provider: Provider, *, sessions: int = 5) -> Any:
+    from nurture.courses import services as course_services
+
+    return course_services.template_create(
+        actor=None,
+        provider=provider,
+        name=f"Baby massage {next(_numbers)}",
+        sessions_count=sessions,
+    )
+
+
+def next_weekday_at(days_ahead: int, hour: int = 10) -> Any:
+    """A time ``days_ahead`` days from now at ``hour``, moved off bank holidays."""
+    from datetime import datetime
+
+    from nurture.courses.schedule import is_bank_holiday
+
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while is_bank_holiday(day, "england"):
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def make_run(
+    provider: Provider,
+    *,
+    venue: Venue | None = None,
+    facilitators: list[User] | None = None,
+    capacity: int = 8,
+    days_ahead: int = 14,
+    template: Any = None,
+) -> Any:
+    from nurture.courses import services as course_services
+
+    return course_services.run_create(
+        actor=None,
+        provider=provider,
+        template=template or make_template(provider),
+        venue=venue or make_venue(provider),
+        first_session_at=next_weekday_at(days_ahead),
+        facilitators=facilitators or [],
+        capacity=capacity,
+    )
+
+
+def baby_born(
+    provider: Provider, weeks_old: int, gestation_weeks: int | None = None, **kw: Any
+) -> Any:
+    """A family with one baby of the given age; returns the baby."""
+    family = make_family(
+        provider,
+        babies=[("Baby", timezone.localdate() - timedelta(weeks=weeks_old), gestation_weeks)],
+        **kw,
+    )
+    return family.babies.get()

@@ -79,6 +79,14 @@ class ProgrammeRules(models.Model):
     def __str__(self) -> str:
         return f"Programme rules for {self.provider}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.min_age_weeks * 7 >= self.max_age_months * 28:
+            raise ValidationError({"min_age_weeks": "The youngest age must be below the oldest."})
+        if not 1 <= self.completion_min_sessions <= 12:
+            raise ValidationError({"completion_min_sessions": "Choose from 1 to 12 sessions."})
+
     @classmethod
     def for_provider(cls, provider_id: int) -> ProgrammeRules:
         """The provider's rules, or the defaults (unsaved) if it has not changed any."""

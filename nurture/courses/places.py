@@ -125,7 +125,10 @@ def _make_offer(
 
 def _eligible_waiting(run: CourseRun, start: date) -> list[Referral]:
     rules = ProgrammeRules.for_provider(run.provider_id)
-    already = set(run.offers.values_list("referral_id", flat=True)) | set(
+    # A family who said no to this run, or let its offer lapse, is not asked again; one
+    # whose offer was withdrawn by staff or lost to another family may be.
+    answered = run.offers.exclude(status__in=(OfferStatus.WITHDRAWN, OfferStatus.FILLED))
+    already = set(answered.values_list("referral_id", flat=True)) | set(
         run.enrolments.values_list("referral_id", flat=True)
     )
     return [

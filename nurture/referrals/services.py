@@ -196,13 +196,7 @@ def referral_create(
         provider_id=referral.provider_id,
         data={"status": referral.status, "duplicate_of": str(first.pk) if first else None},
     )
-    if referral.status == Status.WAITING:
-        from nurture.courses import places
-
-        # A free place on a course that has already started filling goes to whoever is
-        # next on the waiting list, which may be this family.
-        places.fill_provider_runs(provider_id=referral.provider_id, actor=actor)
-        referral.refresh_from_db()
+    _offer_free_places(referral, actor)
     return referral, True
 
 
@@ -245,7 +239,18 @@ def eligibility_override(*, actor: Any, referral: Referral, reason: str) -> Refe
         provider_id=referral.provider_id,
         data={"reason": reason.strip()},
     )
+    _offer_free_places(referral, actor)
     return referral
+
+
+def _offer_free_places(referral: Referral, actor: Any) -> None:
+    """A family joining the waiting list may be next for a free place on a run."""
+    if referral.status != Status.WAITING:
+        return
+    from nurture.courses import places
+
+    places.fill_provider_runs(provider_id=referral.provider_id, actor=actor)
+    referral.refresh_from_db()
 
 
 @transaction.atomic
@@ -266,4 +271,5 @@ def referral_reopen(*, actor: Any, referral: Referral, note: str = "") -> Referr
     """Put a declined, withdrawn or not-eligible family back on the waiting list."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     move(referral, Status.WAITING, actor=actor, note=note or "Back on the waiting list.")
+    _offer_free_places(referral, actor)
     return referral

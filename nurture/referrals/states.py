@@ -7,7 +7,13 @@ from nurture.referrals.models import Status
 ALLOWED: dict[str, set[str]] = {
     Status.RECEIVED: {Status.ELIGIBLE, Status.NOT_ELIGIBLE, Status.WITHDRAWN},
     Status.ELIGIBLE: {Status.WAITING, Status.NOT_ELIGIBLE, Status.WITHDRAWN},
-    Status.WAITING: {Status.OFFERED, Status.ENROLLED, Status.NOT_ELIGIBLE, Status.WITHDRAWN},
+    Status.WAITING: {
+        Status.OFFERED,
+        Status.ENROLLED,
+        Status.DECLINED,
+        Status.NOT_ELIGIBLE,
+        Status.WITHDRAWN,
+    },
     Status.OFFERED: {
         Status.ENROLLED,
         Status.WAITING,
