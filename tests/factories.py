@@ -151,7 +151,7 @@ def next_weekday_at(days_ahead: int, hour: int = 10) -> Any:
     day = timezone.localdate() + timedelta(days=days_ahead)
     while is_bank_holiday(day, "england"):
         day += timedelta(days=1)
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def make_run(
