@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -127,7 +128,10 @@ def database_config(url: str | None, sqlite_path: Path) -> dict[str, object]:
         except ValueError as error:
             raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
         if config["ENGINE"] == "django.db.backends.sqlite3":
-            config = _sqlite(Path(str(config["NAME"])))
+            return _sqlite(Path(str(config["NAME"])))
+        # Fail fast (and let /healthz answer 503) when the server is unreachable.
+        options: dict[str, Any] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        config["OPTIONS"] = {"connect_timeout": 5, **options}
         return config
     return _sqlite(sqlite_path)
 

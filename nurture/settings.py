@@ -27,7 +27,6 @@ DEBUG = env_bool("NURTURE_DEBUG", False)
 SECRET_KEY = env_secret("NURTURE_SECRET_KEY", fallback_file=DATA_DIR / "secret.key")
 ALLOWED_HOSTS = env_list("NURTURE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("NURTURE_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,6 +117,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Nurture: "
+ACCOUNT_FORMS = {
+    "change_password": "nurture.accounts.forms.AuditedChangePasswordForm",
+    "reset_password_from_key": "nurture.accounts.forms.AuditedResetPasswordKeyForm",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("NURTURE_TIME_ZONE", "Europe/London")
@@ -199,6 +202,10 @@ TASKS = {
         }[env_choice("NURTURE_TASKS", "database", ("database", "immediate"))]
     }
 }
+
+# The most rows one API page returns (?limit=...).
+NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_PER_PAGE = 50
 
 # API tokens: how long a token from POST /api/v1/auth/token stays valid.
 API_TOKEN_DAYS = env_int("NURTURE_API_TOKEN_DAYS", 30, minimum=1, maximum=365)

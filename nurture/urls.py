@@ -10,6 +10,8 @@ admin.site.site_title = "Nurture admin"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    # Login email addresses are kept by staff in the admin (audited), not self-managed.
+    path("accounts/email/", account_views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("nurture.accounts.urls")),
     path("families/", include("nurture.families.urls")),

@@ -47,8 +47,15 @@ def main() -> int:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stopped_by_user = False
+
+    def stop_requested(*_: object) -> None:
+        nonlocal stopped_by_user
+        stopped_by_user = True
+        stop()
+
+    signal.signal(signal.SIGINT, stop_requested)
+    signal.signal(signal.SIGTERM, stop_requested)
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
@@ -60,7 +67,11 @@ def main() -> int:
                 process.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
                 process.kill()
-    return 0
+    if stopped_by_user:
+        return 0
+    failed = [process.returncode for process in processes if process.returncode]
+    print("Nurture stopped because a process exited; see the messages above.", file=sys.stderr)
+    return failed[0] if failed else 1
 
 
 if __name__ == "__main__":

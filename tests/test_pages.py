@@ -316,9 +316,22 @@ def test_admin_chooses_a_provider_before_adding_a_family(world: World) -> None:
 
 def test_a_health_visitor_cannot_add_a_family_to_another_provider(world: World) -> None:
     client = client_for(world.users["hv_a"])
-    client.post("/families/new/", factories.family_form_data(provider=str(world.provider_b.pk)))
-    family = Family.objects.get(carers__given_name="Jo")
-    assert family.provider == world.provider_a
+    response = client.post(
+        "/families/new/", factories.family_form_data(provider=str(world.provider_b.pk))
+    )
+    assert response.status_code == 200
+    assert "Provider B" not in response.text
+    assert not Family.objects.filter(carers__given_name="Jo").exists()
+
+
+def test_pressing_save_twice_adds_the_family_once(world: World) -> None:
+    client = client_for(world.users["hv_a"])
+    data = factories.family_form_data(client_id="6f0d4c52-3f4b-4a3e-9a55-1a2b3c4d5e6f")
+    first = client.post("/families/new/", data)
+    second = client.post("/families/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Family.objects.filter(carers__given_name="Jo").count() == 1
 
 
 @pytest.mark.parametrize(

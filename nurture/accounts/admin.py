@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from nurture.accounts.models import ApiToken, Membership, Provider, Team, User, Venue
 from nurture.audit.admin import AuditedAdmin
@@ -39,3 +40,6 @@ class VenueAdmin(AuditedAdmin):
 class ApiTokenAdmin(AuditedAdmin):
     list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at"]
     readonly_fields = ["digest", "prefix", "user", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens come from POST /api/v1/auth/token

@@ -14,6 +14,7 @@ from pydantic import Field
 from nurture.accounts import policy, selectors, services
 from nurture.api.auth import API_AUTH
 from nurture.api.problems import Problem
+from nurture.api.schemas import PatchSchema
 
 router = Router(tags=["account"])
 
@@ -45,7 +46,7 @@ class ProfileOut(Schema):
     family_id: uuid.UUID | None
 
 
-class ProfilePatch(Schema):
+class ProfilePatch(PatchSchema):
     first_name: str | None = Field(default=None, max_length=150)
     last_name: str | None = Field(default=None, max_length=150)
     preferred_name: str | None = Field(default=None, max_length=80)
@@ -105,7 +106,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return _profile(request.user)
 
 
-@router.patch("/me", auth=API_AUTH, response=ProfileOut)
+@router.patch("/me", auth=API_AUTH, response={200: ProfileOut, 422: Problem})
 def me_update(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     user: Any = request.user
     services.profile_update(
@@ -118,3 +119,59 @@ def me_update(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
         ),
     )
     return _profile(user)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    area: str
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    address: str
+    postcode: str
+    nation: str
+    access_notes: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_address(venue: Any) -> str:
+        return str(venue.address())
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    kind: str
+    teams: list[TeamOut]
+    venues: list[VenueOut]
+
+    @staticmethod
+    def resolve_teams(provider: Any) -> list[Any]:
+        return list(provider.teams.all())
+
+    @staticmethod
+    def resolve_venues(provider: Any) -> list[Any]:
+        return list(provider.venues.all())
+
+
+@router.get("/providers", auth=API_AUTH, response=list[ProviderOut])
+def providers(request: HttpRequest) -> Any:
+    """The providers you work for, with their teams and venues (as on your home page)."""
+    return list(selectors.provider_overview(request.user))
+
+
+class PasswordChange(Schema):
+    old_password: str = Field(min_length=1, max_length=4096)
+    new_password: str = Field(min_length=1, max_length=4096)
+
+
+@router.post("/me/password", auth=API_AUTH, response={204: None, 422: Problem})
+def password_change(request: HttpRequest, payload: PasswordChange) -> Status[Any]:
+    """Change your own password."""
+    services.password_change(
+        user=request.user, old_password=payload.old_password, new_password=payload.new_password
+    )
+    return Status(204, None)

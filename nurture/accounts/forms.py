@@ -1,6 +1,9 @@
+from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm
 from django import forms
+from django.db import transaction
 
 from nurture.accounts.models import User
+from nurture.audit.services import record
 
 
 class ProfileForm(forms.ModelForm[User]):
@@ -8,3 +11,21 @@ class ProfileForm(forms.ModelForm[User]):
         model = User
         fields = ["first_name", "last_name", "preferred_name"]
         labels = {"preferred_name": "What should we call you? (optional)"}
+
+
+class AuditedChangePasswordForm(ChangePasswordForm):
+    """allauth's change-password form, with the change and its audit event in one transaction."""
+
+    def save(self) -> None:
+        with transaction.atomic():
+            super().save()
+            record(actor=self.user, action="user.password_changed", target=self.user)
+
+
+class AuditedResetPasswordKeyForm(ResetPasswordKeyForm):
+    """allauth's reset-by-email-link form, audited the same way."""
+
+    def save(self) -> None:
+        with transaction.atomic():
+            super().save()
+            record(actor=self.user, action="user.password_reset", target=self.user)

@@ -121,6 +121,15 @@ def providers_where_can_refer(user: Any) -> QuerySet[Provider]:
     )
 
 
+def provider_for_new_family(user: Any, provider_id: Any) -> Provider | None:
+    """Which provider a new family goes to: the one asked for (if the user may refer to it),
+    or the user's only one. None when the user must choose."""
+    providers = list(providers_where_can_refer(user))
+    if provider_id not in (None, ""):
+        return next((p for p in providers if str(p.pk) == str(provider_id)), None)
+    return providers[0] if len(providers) == 1 else None
+
+
 # --- Families --------------------------------------------------------------------------------
 
 

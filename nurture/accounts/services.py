@@ -125,6 +125,19 @@ def profile_update(
 
 
 @transaction.atomic
+def password_change(*, user: Any, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise DomainError({"old_password": "That is not your current password."})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise DomainError({"new_password": " ".join(error.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record(actor=user, action="user.password_changed", target=user)
+
+
+@transaction.atomic
 def api_token_issue(*, user: User) -> str:
     """Make a new API token for ``user`` and return it; only its digest is kept."""
     token = secrets.token_urlsafe(32)

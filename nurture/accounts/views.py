@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,8 @@ from nurture.accounts.roles import Role
 from nurture.accounts.services import profile_update
 from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
+
+logger = logging.getLogger(__name__)
 
 
 @policy.public
@@ -65,6 +68,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @policy.public
+def not_available(request: HttpRequest) -> HttpResponse:
+    """A page we switch off (for example allauth's self-service email management)."""
+    raise Http404("Not found.")
+
+
+@policy.public
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -74,8 +83,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        # The detail (host, user) goes to the log, not to anonymous callers.
+        logger.warning("Health check: database unreachable: %s", error)
         return JsonResponse(
-            {"status": "error", "database": "unreachable", "reason": reason}, status=503
+            {
+                "status": "error",
+                "database": "unreachable",
+                "reason": "The database did not answer.",
+            },
+            status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -16,6 +16,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url=None,  # the interactive docs need inline scripts, which our CSP forbids
+    parser=problems.StrictJSONParser(),
 )
 problems.install(api)
 api.add_router("", accounts_router)

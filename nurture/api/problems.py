@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 
 from nurture.errors import Conflict, DomainError
+
+logger = logging.getLogger(__name__)
 
 
 class FieldProblem(Schema):
@@ -32,11 +36,47 @@ def _field_path(location: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
+class NulText:
+    """Stands in for a JSON string holding a NUL character, which PostgreSQL cannot store.
+
+    Not being a ``str``, it fails schema validation at its own field, so the client gets a
+    422 naming the field instead of a database error.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return "<text with a NUL character>"
+
+
+class StrictJSONParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        return _mark_nul_text(super().parse_body(request))
+
+
+def _mark_nul_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return NulText(value) if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _mark_nul_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mark_nul_text(item) for item in value]
+    return value
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_path(list(item.get("loc", []))), "message": item.get("msg", "")}
+            {
+                "field": _field_path(list(item.get("loc", []))),
+                "message": (
+                    "Text cannot contain NUL characters."
+                    if isinstance(item.get("input"), NulText)
+                    else item.get("msg", "")
+                ),
+            }
             for item in exc.errors
         ]
         return api.create_response(
@@ -57,6 +97,15 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": "Not found.", "errors": []}, status=404)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unexpected API error on %s %s", request.method, request.path)
+        return api.create_response(
+            request,
+            {"detail": "Something went wrong on our side. Nothing was saved.", "errors": []},
+            status=500,
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

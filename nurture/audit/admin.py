@@ -29,27 +29,37 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Admin changes are audited like any service change (the admin saves in a transaction)."""
+    """Every admin addition, change (inlines and password changes included) and deletion
+    writes an audit event, through the hooks Django's admin calls for its own log."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def _audit(self, request: HttpRequest, obj: Any, verb: str, data: dict[str, Any]) -> None:
+        from django.db import transaction
+
         from nurture.audit.services import record
 
-        super().save_model(request, obj, form, change)
-        record(
-            actor=request.user,
-            action=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
-            target=obj,
-            provider_id=getattr(obj, "provider_id", None),
-            data={"fields": sorted(form.changed_data)},
-        )
+        with transaction.atomic():
+            record(
+                actor=request.user,
+                action=f"admin.{obj._meta.model_name}.{verb}",
+                target=obj,
+                provider_id=getattr(obj, "provider_id", None),
+                data=data,
+            )
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        from nurture.audit.services import record
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "added", {})
+        return super().log_addition(request, obj, message)
 
-        record(
-            actor=request.user,
-            action=f"admin.{obj._meta.model_name}.deleted",
-            target=obj,
-            provider_id=getattr(obj, "provider_id", None),
-        )
-        super().delete_model(request, obj)
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "changed", {"message": _plain_message(message)})
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, "deleted", {})
+        return super().log_deletions(request, queryset)
+
+
+def _plain_message(message: Any) -> str:
+    """Which fields changed, as the admin describes it (names, not values)."""
+    return str(message)[:500]

@@ -18,6 +18,7 @@ from nurture.accounts import policy
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
 from nurture.api.problems import Problem
+from nurture.api.schemas import PatchSchema
 from nurture.errors import DomainError
 from nurture.families import selectors, services
 from nurture.families.models import Baby, Carer, Family, Language
@@ -137,7 +138,7 @@ class CarerIn(Schema):
     needs_interpreter: bool = False
 
 
-class CarerPatch(Schema):
+class CarerPatch(PatchSchema):
     given_name: str | None = Field(default=None, min_length=1, max_length=80)
     family_name: str | None = Field(default=None, min_length=1, max_length=80)
     relationship: Relationship | None = None
@@ -161,7 +162,9 @@ class BabyIn(Schema):
     due_date: date | None = None
 
 
-class BabyPatch(Schema):
+class BabyPatch(PatchSchema):
+    NULLABLE = frozenset({"gestation_weeks", "gestation_extra_days", "due_date"})
+
     given_name: str | None = Field(default=None, min_length=1, max_length=80)
     family_name: str | None = Field(default=None, max_length=80)
     date_of_birth: date | None = None
@@ -184,17 +187,12 @@ class FamilyIn(Schema):
     babies: list[BabyIn] = Field(min_length=1, max_length=6)
 
 
-class FamilyPatch(Schema):
+class FamilyPatch(PatchSchema):
+    NULLABLE = frozenset({"health_visitor_id"})
+
     postcode: str | None = Field(default=None, max_length=10)
     notes: str | None = Field(default=None, max_length=2000)
     health_visitor_id: int | None = None
-
-
-def _editable_family(user: Any, family_id: uuid.UUID) -> Family:
-    family = selectors.family_detail(user, family_id)
-    if not policy.can_edit_family(user, family):
-        raise Http404
-    return family
 
 
 @contextmanager
@@ -248,16 +246,15 @@ def families(request: HttpRequest) -> Any:
 def family_create(request: HttpRequest, payload: FamilyIn) -> Status[Any]:
     """Add a family with its first carer and babies. Resending the same id stores once."""
     user: Any = request.user
-    providers = list(policy.providers_where_can_refer(user))
-    if payload.provider_id is not None:
-        providers = [p for p in providers if p.pk == payload.provider_id]
-        if not providers:
-            raise DomainError({"provider_id": "Choose a provider you work for."})
-    if not providers:
+    if not policy.providers_where_can_refer(user).exists():
         raise Http404
-    if len(providers) > 1:
-        raise DomainError({"provider_id": "You work for several providers: say which."})
-    provider = providers[0]
+    provider = policy.provider_for_new_family(user, payload.provider_id)
+    if provider is None:
+        raise DomainError(
+            {"provider_id": "Choose a provider you work for."}
+            if payload.provider_id is not None
+            else {"provider_id": "You work for several providers: say which."}
+        )
     health_visitor = _health_visitor(payload.health_visitor_id)
     with _api_field_names():
         family, created = services.family_create(
@@ -281,7 +278,7 @@ def family_get(request: HttpRequest, family_id: uuid.UUID) -> Any:
 
 @router.patch("/families/{uuid:family_id}", response={200: FamilyOut, 404: Problem, 422: Problem})
 def family_update(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPatch) -> Any:
-    family = _editable_family(request.user, family_id)
+    family = selectors.editable_family(request.user, family_id)
     changes = payload.model_dump(exclude_unset=True)
     with _api_field_names():
         services.family_update(
@@ -305,7 +302,7 @@ def family_update(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPat
     "/families/{uuid:family_id}/carers", response={201: CarerOut, 404: Problem, 422: Problem}
 )
 def carer_add(request: HttpRequest, family_id: uuid.UUID, payload: CarerIn) -> Status[Any]:
-    family = _editable_family(request.user, family_id)
+    family = selectors.editable_family(request.user, family_id)
     carer = services.carer_add(
         actor=request.user, family=family, details=_carer_details(payload, {})
     )
@@ -314,9 +311,7 @@ def carer_add(request: HttpRequest, family_id: uuid.UUID, payload: CarerIn) -> S
 
 @router.patch("/carers/{uuid:carer_id}", response={200: CarerOut, 404: Problem, 422: Problem})
 def carer_update(request: HttpRequest, carer_id: uuid.UUID, payload: CarerPatch) -> Any:
-    carer = selectors.carer_detail(request.user, carer_id)
-    if not policy.can_edit_carer(request.user, carer):
-        raise Http404
+    carer = selectors.editable_carer(request.user, carer_id)
     current = {f.name: getattr(carer, f.name) for f in dataclasses.fields(services.CarerDetails)}
     services.carer_update(actor=request.user, carer=carer, details=_carer_details(payload, current))
     return carer
@@ -342,7 +337,7 @@ def baby_get(request: HttpRequest, baby_id: uuid.UUID) -> Any:
 )
 def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> Status[Any]:
     """Add a baby (a twin, or a new arrival). Resending the same id stores once."""
-    family = _editable_family(request.user, family_id)
+    family = selectors.editable_family(request.user, family_id)
     baby, created = services.baby_add(
         actor=request.user,
         family=family,
@@ -355,7 +350,7 @@ def baby_add(request: HttpRequest, family_id: uuid.UUID, payload: BabyIn) -> Sta
 @router.patch("/babies/{uuid:baby_id}", response={200: BabyOut, 404: Problem, 422: Problem})
 def baby_update(request: HttpRequest, baby_id: uuid.UUID, payload: BabyPatch) -> Any:
     baby = selectors.baby_detail(request.user, baby_id)
-    _editable_family(request.user, baby.family_id)
+    selectors.editable_family(request.user, baby.family_id)
     current = {f.name: getattr(baby, f.name) for f in dataclasses.fields(services.BabyDetails)}
     services.baby_update(actor=request.user, baby=baby, details=_baby_details(payload, current))
     return baby

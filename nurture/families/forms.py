@@ -20,7 +20,7 @@ class CarerForm(forms.Form):
     relationship = forms.ChoiceField(
         label="Relationship to the baby", choices=Carer.Relationship.choices
     )
-    email = forms.EmailField(label="Email address", required=False)
+    email = forms.EmailField(label="Email address", required=False, max_length=254)
     mobile = forms.CharField(
         label="Mobile number",
         required=False,
@@ -100,6 +100,12 @@ class BabyForm(forms.Form):
 
 class FamilyForm(forms.Form):
     """The family's own details, as staff see them."""
+
+    client_id = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="Names this save, so pressing Save twice adds the family once.",
+    )
 
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     health_visitor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from nurture.accounts import policy
 from nurture.families.models import Baby, Carer, Family
@@ -24,6 +25,21 @@ def family_list(user: Any) -> QuerySet[Family]:
 
 def family_detail(user: Any, family_id: Any) -> Family:
     return policy.get_visible_or_404(family_list(user), pk=family_id)
+
+
+def editable_family(user: Any, family_id: Any) -> Family:
+    """A family this user may change (its details, carers and babies); anything else is 404."""
+    family = family_detail(user, family_id)
+    if not policy.can_edit_family(user, family):
+        raise Http404("Not found.")
+    return family
+
+
+def editable_carer(user: Any, carer_id: Any) -> Carer:
+    carer = carer_detail(user, carer_id)
+    if not policy.can_edit_carer(user, carer):
+        raise Http404("Not found.")
+    return carer
 
 
 def baby_list(user: Any) -> QuerySet[Baby]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from nurture.accounts.models import Membership, Provider
 from nurture.accounts.roles import Role
 from nurture.audit.services import changed_fields, record
-from nurture.errors import Conflict, DomainError
+from nurture.errors import DomainError
 from nurture.families.models import Baby, Carer, Family
 from nurture.families.validation import (
     birth_details_problems,
@@ -94,9 +94,28 @@ def _is_health_visitor(user: Any, provider: Provider) -> bool:
     ).exists()
 
 
-def _check_health_visitor(provider: Provider, health_visitor: Any) -> None:
+def _manages(user: Any, provider: Provider) -> bool:
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return (
+        bool(user.is_superuser)
+        or Membership.objects.filter(
+            user=user, provider=provider, role=Role.SERVICE_MANAGER, is_active=True
+        ).exists()
+    )
+
+
+def _check_health_visitor(provider: Provider, health_visitor: Any, actor: Any = None) -> None:
     if health_visitor is None:
         return
+    if (
+        _is_health_visitor(actor, provider)
+        and health_visitor != actor
+        and not _manages(actor, provider)
+    ):
+        raise DomainError(
+            {"health_visitor": "Only a service manager can name another health visitor."}
+        )
     if not _is_health_visitor(health_visitor, provider):
         raise DomainError({"health_visitor": "Choose a health visitor of this provider."})
 
@@ -122,7 +141,8 @@ def family_create(
         existing = Family.objects.filter(pk=family_id).first()
         if existing is not None:
             if existing.provider_id != provider.pk:
-                raise Conflict({"id": "This id is already used for another record."})
+                # Answer as for any unusable id: never confirm another provider's record.
+                raise DomainError({"id": "This id cannot be used. Generate a new one."})
             return existing, False
     _check_carer(carer, "carer.")
     if not babies:
@@ -133,7 +153,7 @@ def family_create(
         # A health visitor who adds a family is its named health visitor unless they say
         # otherwise; otherwise they would lose sight of the family they just referred.
         health_visitor = actor
-    _check_health_visitor(provider, health_visitor)
+    _check_health_visitor(provider, health_visitor, actor)
     family = Family.objects.create(
         id=family_id or uuid.uuid4(),
         provider=provider,
@@ -164,29 +184,14 @@ def family_create(
 def family_update(
     *, actor: Any, family: Family, postcode: str, notes: str, health_visitor: Any
 ) -> Family:
-    _check_health_visitor(family.provider, health_visitor)
-    before = {
-        "postcode": family.postcode,
-        "notes": family.notes,
-        "health_visitor": family.health_visitor_id,
+    if health_visitor != family.health_visitor:
+        _check_health_visitor(family.provider, health_visitor, actor)
+    values = {
+        "postcode": postcode.strip().upper(),
+        "notes": notes,
+        "health_visitor": health_visitor,
     }
-    family.postcode = postcode.strip().upper()
-    family.notes = notes
-    family.health_visitor = health_visitor
-    family.save()
-    after = {
-        "postcode": family.postcode,
-        "notes": family.notes,
-        "health_visitor": family.health_visitor_id,
-    }
-    record(
-        actor=actor,
-        action="family.updated",
-        target=family,
-        provider_id=family.provider_id,
-        data={"changed": changed_fields(before, after)},
-    )
-    return family
+    return _apply_and_audit(actor=actor, target=family, values=values, action="family.updated")
 
 
 @transaction.atomic
@@ -221,7 +226,7 @@ def baby_add(
         existing = Baby.objects.filter(pk=baby_id).first()
         if existing is not None:
             if existing.family_id != family.pk:
-                raise Conflict({"id": "This id is already used for another record."})
+                raise DomainError({"id": "This id cannot be used. Generate a new one."})
             return existing, False
     _check_baby(details)
     baby = Baby.objects.create(id=baby_id or uuid.uuid4(), family=family, **asdict(details))
@@ -236,20 +241,24 @@ def baby_update(*, actor: Any, baby: Baby, details: BabyDetails) -> Baby:
 
 
 def _apply_and_audit(*, actor: Any, target: Any, values: dict[str, Any], action: str) -> Any:
-    """Set ``values`` on a carer or baby, save, and audit which fields changed.
+    """Set ``values`` on a family, carer or baby, save, and audit which fields changed.
 
     Only the changed field names are audited: the values are personal data.
     """
     before = {name: getattr(target, name) for name in values}
+    changed = sorted(changed_fields(before, values))
+    if not changed:
+        return target
     for name, value in values.items():
         setattr(target, name, value)
     target.save()
+    family = target if isinstance(target, Family) else target.family
     record(
         actor=actor,
         action=action,
         target=target,
-        provider_id=target.family.provider_id,
-        data={"changed": sorted(changed_fields(before, values))},
+        provider_id=family.provider_id,
+        data={"changed": changed},
     )
     return target
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,12 +21,13 @@ from nurture.families.models import Carer
 
 @policy.require_roles(*policy.STAFF)
 def family_list(request: HttpRequest) -> HttpResponse:
-    families = list(selectors.family_list(request.user)[:200])
+    page = Paginator(selectors.family_list(request.user), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "families/family_list.html",
         {
-            "families": families,
+            "families": page.object_list,
+            "page": page,
             "can_refer": bool(policy.roles_of(request.user) & set(policy.REFERRERS)),
         },
     )
@@ -33,19 +36,16 @@ def family_list(request: HttpRequest) -> HttpResponse:
 @policy.require_roles(*policy.REFERRERS)
 @require_http_methods(["GET", "POST"])
 def family_create(request: HttpRequest) -> HttpResponse:
-    providers = list(policy.providers_where_can_refer(request.user))
     provider_id = request.POST.get("provider") or request.GET.get("provider")
-    provider = next((p for p in providers if str(p.pk) == provider_id), None)
-    if provider is None and len(providers) == 1:
-        provider = providers[0]
+    provider = policy.provider_for_new_family(request.user, provider_id)
     if provider is None:
+        providers = policy.providers_where_can_refer(request.user)
         return render(request, "families/choose_provider.html", {"providers": providers})
     data = request.POST if request.method == "POST" else None
-    is_own_hv = health_visitors_of(provider).filter(pk=request.user.pk or 0).exists()
     family_form = FamilyForm(
         data,
         health_visitors=health_visitors_of(provider),
-        initial={"health_visitor": request.user.pk if is_own_hv else None},
+        initial={"health_visitor": request.user.pk, "client_id": uuid.uuid4()},
     )
     carer_form = CarerForm(data, prefix="carer", initial={"preferred_channel": "email"})
     baby_form = BabyForm(data, prefix="baby")
@@ -59,6 +59,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
                 health_visitor=family_form.cleaned_data["health_visitor"],
                 postcode=family_form.cleaned_data["postcode"],
                 notes=family_form.cleaned_data["notes"],
+                family_id=family_form.cleaned_data["client_id"],
             )
         except DomainError as error:
             add_to_forms(error, {"": family_form, "carer.": carer_form, "babies.0.": baby_form})
@@ -84,7 +85,7 @@ def family_detail(request: HttpRequest, family_id: Any) -> HttpResponse:
     family = selectors.family_detail(request.user, family_id)
     can_edit = policy.can_edit_family(request.user, family)
     carers = [
-        {"carer": carer, "can_edit": can_edit or carer.user_id == request.user.pk}
+        {"carer": carer, "can_edit": policy.can_edit_carer(request.user, carer)}
         for carer in family.carers.all()
     ]
     return render(
@@ -94,17 +95,10 @@ def family_detail(request: HttpRequest, family_id: Any) -> HttpResponse:
     )
 
 
-def _editable_family(request: HttpRequest, family_id: Any) -> Any:
-    family = selectors.family_detail(request.user, family_id)
-    if not policy.can_edit_family(request.user, family):
-        raise Http404("Not found.")
-    return family
-
-
 @policy.require_roles(*policy.REFERRERS)
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest, family_id: Any) -> HttpResponse:
-    family = _editable_family(request, family_id)
+    family = selectors.editable_family(request.user, family_id)
     form = FamilyForm(
         request.POST if request.method == "POST" else None,
         health_visitors=health_visitors_of(family.provider),
@@ -128,7 +122,7 @@ def family_edit(request: HttpRequest, family_id: Any) -> HttpResponse:
 @policy.require_roles(*policy.REFERRERS)
 @require_http_methods(["GET", "POST"])
 def carer_add(request: HttpRequest, family_id: Any) -> HttpResponse:
-    family = _editable_family(request, family_id)
+    family = selectors.editable_family(request.user, family_id)
     form = CarerForm(
         request.POST if request.method == "POST" else None, initial={"preferred_channel": "email"}
     )
@@ -148,9 +142,7 @@ def carer_add(request: HttpRequest, family_id: Any) -> HttpResponse:
 @policy.signed_in
 @require_http_methods(["GET", "POST"])
 def carer_edit(request: HttpRequest, carer_id: Any) -> HttpResponse:
-    carer: Carer = selectors.carer_detail(request.user, carer_id)
-    if not policy.can_edit_carer(request.user, carer):
-        raise Http404("Not found.")
+    carer: Carer = selectors.editable_carer(request.user, carer_id)
     form = CarerForm(
         request.POST if request.method == "POST" else None, initial=CarerForm.initial_from(carer)
     )
@@ -172,7 +164,7 @@ def carer_edit(request: HttpRequest, carer_id: Any) -> HttpResponse:
 @policy.require_roles(*policy.REFERRERS)
 @require_http_methods(["GET", "POST"])
 def baby_add(request: HttpRequest, family_id: Any) -> HttpResponse:
-    family = _editable_family(request, family_id)
+    family = selectors.editable_family(request.user, family_id)
     first_baby = family.babies.first()
     form = BabyForm(
         request.POST if request.method == "POST" else None,
@@ -195,7 +187,7 @@ def baby_add(request: HttpRequest, family_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def baby_edit(request: HttpRequest, baby_id: Any) -> HttpResponse:
     baby = selectors.baby_detail(request.user, baby_id)
-    family = _editable_family(request, baby.family_id)
+    family = selectors.editable_family(request.user, baby.family_id)
     fields = BabyForm.base_fields
     form = BabyForm(
         request.POST if request.method == "POST" else None,

@@ -157,7 +157,7 @@ def referral_create(
         existing = Referral.objects.filter(pk=referral_id).first()
         if existing is not None:
             if existing.baby_id != baby.pk:
-                raise Conflict({"id": "This id is already used for another record."})
+                raise DomainError({"id": "This id cannot be used. Generate a new one."})
             return existing, False
     family = baby.family
     _check_details(details, family.provider_id)

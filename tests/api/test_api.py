@@ -139,12 +139,13 @@ def test_same_client_id_twice_stores_once(world: World) -> None:
     assert Baby.objects.filter(family_id=family_id).count() == 2
 
 
-def test_reusing_an_id_from_another_provider_is_a_conflict(world: World) -> None:
+def test_reusing_an_id_from_another_provider_is_refused_without_saying_why(world: World) -> None:
     other = world.families["b1"]
     response = api_client_for(world.users["hv_a"]).post(
         "/api/v1/families", new_family(id=str(other.pk)), content_type="application/json"
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert "cannot be used" in response.json()["errors"][0]["message"]
     assert response.json()["errors"][0]["field"] == "id"
 
 
@@ -270,3 +271,135 @@ def test_openapi_schema_lists_every_route() -> None:
         "/api/v1/babies/{baby_id}",
     } <= paths
     assert "bearer" in str(schema["components"]["securitySchemes"]).lower()
+
+
+@pytest.mark.parametrize(
+    ("url_key", "body", "field"),
+    [
+        ("carer", {"given_name": None}, "given_name"),
+        ("carer", {"relationship": None}, "relationship"),
+        ("carer", {"consent_to_contact": None}, "consent_to_contact"),
+        ("baby", {"given_name": None}, "given_name"),
+        ("baby", {"family_name": None}, "family_name"),
+        ("family", {"postcode": None}, "postcode"),
+        ("me", {"first_name": None}, "first_name"),
+    ],
+)
+def test_null_in_a_partial_update_is_a_field_error(
+    world: World, url_key: str, body: dict[str, Any], field: str
+) -> None:
+    family = world.families["a1"]
+    url = {
+        "carer": f"/api/v1/carers/{family.carers.get().pk}",
+        "baby": f"/api/v1/babies/{family.babies.get().pk}",
+        "family": f"/api/v1/families/{family.pk}",
+        "me": "/api/v1/me",
+    }[url_key]
+    response = api_client_for(world.users["hv_a"]).patch(url, body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_clearing_gestation_with_null_is_allowed(world: World) -> None:
+    baby = world.families["a1"].babies.get()
+    baby.gestation_weeks = 34
+    baby.save()
+    response = api_client_for(world.users["hv_a"]).patch(
+        f"/api/v1/babies/{baby.pk}", {"gestation_weeks": None}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    baby.refresh_from_db()
+    assert baby.gestation_weeks is None
+
+
+def test_nul_characters_are_refused_with_the_field_named(world: World) -> None:
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "a\u0000b", "password": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "username"
+    response = api_client_for(world.users["hv_a"]).post(
+        "/api/v1/families",
+        new_family(carer={"given_name": "A\u0000", "family_name": "B", "email": "a@b.org"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "carer.given_name"
+
+
+def test_a_health_visitor_cannot_hand_a_family_to_another(world: World) -> None:
+    client = api_client_for(world.users["hv_a"])
+    response = client.post(
+        "/api/v1/families",
+        new_family(health_visitor_id=world.users["hv_a2"].pk),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "health_visitor_id"
+    family = world.families["a1"]
+    response = client.patch(
+        f"/api/v1/families/{family.pk}",
+        {"health_visitor_id": world.users["hv_a2"].pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    manager = api_client_for(world.users["manager_a"])
+    response = manager.patch(
+        f"/api/v1/families/{family.pk}",
+        {"health_visitor_id": world.users["hv_a2"].pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+
+
+def test_family_changes_are_audited_by_field_name_only(world: World) -> None:
+    from nurture.audit.models import AuditEvent
+
+    family = world.families["a1"]
+    api_client_for(world.users["hv_a"]).patch(
+        f"/api/v1/families/{family.pk}",
+        {"postcode": "rt9 9zz", "notes": "Side door"},
+        content_type="application/json",
+    )
+    event = AuditEvent.objects.get(action="family.updated")
+    assert event.data == {"changed": ["notes", "postcode"]}
+
+
+def test_page_size_is_capped(world: World) -> None:
+    response = api_client_for(world.users["admin"]).get("/api/v1/families?limit=100000")
+    assert response.status_code == 422
+
+
+def test_providers_overview_is_scoped(world: World) -> None:
+    body = api_client_for(world.users["hv_a"]).get("/api/v1/providers").json()
+    assert [p["name"] for p in body] == ["Provider A"]
+    assert [v["name"] for v in body[0]["venues"]] == ["Venue A"]
+    assert [t["name"] for t in body[0]["teams"]] == ["North A"]
+    assert api_client_for(world.users["parent_a"]).get("/api/v1/providers").json() == []
+
+
+def test_password_change_through_the_api(world: World) -> None:
+    client = api_client_for(world.users["parent_a"])
+    response = client.post(
+        "/api/v1/me/password",
+        {"old_password": "wrong", "new_password": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "old_password"
+    response = client.post(
+        "/api/v1/me/password",
+        {"old_password": "a-long-test-passphrase-42", "new_password": "short"},
+        content_type="application/json",
+    )
+    assert response.json()["errors"][0]["field"] == "new_password"
+    response = client.post(
+        "/api/v1/me/password",
+        {"old_password": "a-long-test-passphrase-42", "new_password": "a-brand-new-passphrase-8"},
+        content_type="application/json",
+    )
+    assert response.status_code == 204
+    world.users["parent_a"].refresh_from_db()
+    assert world.users["parent_a"].check_password("a-brand-new-passphrase-8")

@@ -148,3 +148,49 @@ def test_audit_admin_is_read_only(world: World) -> None:
     response = client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_password_changes_are_audited(world: World) -> None:
+    from tests.factories import PASSWORD
+
+    client = client_for(world.users["parent_a"])
+    client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "new-long-passphrase-5",
+            "password2": "new-long-passphrase-5",
+        },
+    )
+    assert AuditEvent.objects.filter(
+        action="user.password_changed", actor=world.users["parent_a"]
+    ).exists()
+
+
+def test_admin_changes_are_audited_including_inlines_and_bulk_deletes(world: World) -> None:
+    client = client_for(world.admin)
+    venue = world.venue_a
+    response = client.post(
+        f"/admin/accounts/venue/{venue.pk}/change/",
+        {
+            "provider": venue.provider_id,
+            "name": "Renamed venue",
+            "address_line1": venue.address_line1,
+            "town": venue.town,
+            "postcode": venue.postcode,
+            "nation": venue.nation,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert AuditEvent.objects.filter(action="admin.venue.changed", actor=world.admin).exists()
+    team = world.team_b
+    client.post(
+        "/admin/accounts/team/",
+        {"action": "delete_selected", "_selected_action": [team.pk], "post": "yes"},
+    )
+    assert AuditEvent.objects.filter(action="admin.team.deleted", object_id=str(team.pk)).exists()
+
+
+def test_self_service_email_changes_are_switched_off(world: World) -> None:
+    assert client_for(world.users["parent_a"]).get("/accounts/email/").status_code == 404
