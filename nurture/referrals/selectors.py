@@ -1,0 +1,75 @@
+"""Reads of referrals, scoped by the access policy, with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from nurture.accounts import policy
+from nurture.referrals import services
+from nurture.referrals.eligibility import Window
+from nurture.referrals.models import Referral, ReferralEvent, Status
+
+
+def referral_list(user: Any, *, status: str | None = None) -> QuerySet[Referral]:
+    rows = (
+        policy.referrals_visible_to(user)
+        .select_related("baby", "family", "provider", "referred_by")
+        .order_by("-created_at")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def referral_detail(user: Any, referral_id: Any) -> Referral:
+    from nurture.courses.models import Enrolment, Offer
+
+    rows = referral_list(user).prefetch_related(
+        "preferred_venues",
+        Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
+        Prefetch("offers", queryset=Offer.objects.select_related("run__venue", "run__template")),
+        Prefetch(
+            "enrolments", queryset=Enrolment.objects.select_related("run__venue", "run__template")
+        ),
+    )
+    return policy.get_visible_or_404(rows, pk=referral_id)
+
+
+def manageable_referral(user: Any, referral_id: Any) -> Referral:
+    referral = referral_detail(user, referral_id)
+    if not policy.can_manage_referral(user, referral):
+        raise Http404("Not found.")
+    return referral
+
+
+@dataclass(frozen=True)
+class WaitingFamily:
+    position: int
+    referral: Referral
+    window: Window
+
+    @property
+    def ages_out_on(self) -> date:
+        return self.window.last_start
+
+
+def waiting_list(
+    user: Any, provider_id: int, *, venue_id: int | None = None
+) -> list[WaitingFamily]:
+    """The provider's waiting list in offer order, as far as this user may see it."""
+    from nurture.courses import places
+
+    visible = set(
+        policy.referrals_visible_to(user).filter(status=Status.WAITING).values_list("pk", flat=True)
+    )
+    ordered = places.waiting_list(provider_id, venue_id=venue_id)
+    return [
+        WaitingFamily(position, referral, services.age_window(referral))
+        for position, referral in enumerate(ordered, start=1)
+        if referral.pk in visible
+    ]
