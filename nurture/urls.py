@@ -15,6 +15,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("nurture.accounts.urls")),
     path("families/", include("nurture.families.urls")),
+    path("referrals/", include("nurture.referrals.urls")),
+    path("courses/", include("nurture.courses.urls")),
+    path("my-course/", include("nurture.courses.family_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Start Nurture's web server and background worker together; Ctrl-C stops both.
+"""Start Nurture's web server, background worker and scheduled jobs; Ctrl-C stops them all.
 
 Used by `make run`. Production runs the same two commands under a process manager
 (see README, Production).
@@ -31,9 +31,10 @@ def main() -> int:
         "-",
     ]
     worker = [sys.executable, "manage.py", "db_worker"]
+    periodic = [sys.executable, "manage.py", "runperiodic", "--loop"]
     processes = [
         subprocess.Popen(command, cwd=ROOT)  # noqa: S603 - fixed commands, no user input
-        for command in (web, worker)
+        for command in (web, worker, periodic)
     ]
     print(
         f"\n  Nurture is running at http://{HOST}:{PORT}\n"

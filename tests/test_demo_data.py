@@ -44,3 +44,34 @@ def test_demo_accounts_have_the_documented_roles() -> None:
     assert Family.objects.filter(provider=riverside).count() >= 4
     preterm = [baby for baby in Baby.objects.filter(family_id=parent_family) if baby.is_preterm]
     assert preterm and preterm[0].age().corrected is not None
+
+
+def test_demo_courses_cover_every_stage() -> None:
+    from django.utils import timezone
+
+    from nurture.courses.models import (
+        Attendance,
+        CourseRun,
+        EnrolmentStatus,
+        OfferStatus,
+        RunStatus,
+    )
+    from nurture.referrals.models import Referral, Status
+
+    call_command("demo_data")
+    runs = list(CourseRun.objects.order_by("first_session_at"))
+    assert len(runs) == 3
+    finished, third_week, upcoming = runs
+    assert finished.status == RunStatus.CLOSED
+    assert Attendance.objects.filter(session__run=finished).count() == 25
+    assert finished.enrolments.filter(status=EnrolmentStatus.COMPLETED).count() == 4
+    now = timezone.now()
+    assert third_week.sessions.filter(starts_at__lte=now).count() == 2
+    assert upcoming.first_session_at > now
+    assert upcoming.offers.filter(status=OfferStatus.PENDING).count() == 4
+    waiting = Referral.objects.filter(status=Status.WAITING)
+    assert waiting.filter(priority="high").exists()
+    parent = User.objects.get(username="parent")
+    assert upcoming.offers.filter(referral__family__carers__user=parent).exists()
+    parent2 = User.objects.get(username="parent2")
+    assert third_week.enrolments.filter(referral__family__carers__user=parent2).exists()

@@ -18,11 +18,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = policy.roles_of(user)
     links = [("Home", reverse("home"))]
     if roles & set(policy.STAFF):
+        links.append(("To do", reverse("referrals:working_list")))
+        links.append(("Courses", reverse("courses:list")))
         links.append(("Families", reverse("families:list")))
+        links.append(("Referrals", reverse("referrals:list")))
     if roles & set(policy.REFERRERS):
         links.append(("Add a family", reverse("families:create")))
     if Role.PARENT in roles:
         family_id = policy.scope_of(user).family_id
+        links.append(("Your course", reverse("my_course:home")))
         links.append(("Our family", reverse("families:detail", args=[family_id])))
     links.append(("Your account", reverse("accounts:profile")))
     if Role.ADMIN in roles:

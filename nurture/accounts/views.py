@@ -17,6 +17,7 @@ from nurture.accounts import policy, selectors
 from nurture.accounts.forms import ProfileForm
 from nurture.accounts.roles import Role
 from nurture.accounts.services import profile_update
+from nurture.courses import selectors as course_selectors
 from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
 
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"roles": roles, "today": timezone.localdate(), "Role": Role}
     if Role.PARENT in roles:
         context["own_family"] = family_selectors.own_family(request.user)
+        context["pending_offers"] = list(course_selectors.offers_for_family(request.user))
     if Role.HEALTH_VISITOR in roles:
         context["referred_families"] = list(
             family_selectors.family_list(request.user).filter(health_visitor=request.user)[:50]

@@ -4,7 +4,9 @@ from ninja import NinjaAPI
 
 from nurture.accounts.api import router as accounts_router
 from nurture.api import problems
+from nurture.courses.api import router as courses_router
 from nurture.families.api import router as families_router
+from nurture.referrals.api import router as referrals_router
 
 api = NinjaAPI(
     title="Nurture API",
@@ -21,3 +23,5 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("", accounts_router)
 api.add_router("", families_router)
+api.add_router("", referrals_router)
+api.add_router("", courses_router)

@@ -36,6 +36,37 @@ def record(
     )
 
 
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    targets: list[models.Model],
+    provider_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """One audit event per target, written in a single insert (for changes made in bulk)."""
+    if not targets:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the transaction of the change.")
+    context = current()
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if signed_in else None,
+            actor_label=actor.get_username() if signed_in else "system",
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            provider_id=provider_id,
+            ip_address=context.ip_address,
+            source=context.source,
+            data=data or {},
+        )
+        for target in targets
+    )
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field -> [old, new] for the fields whose value changed, as JSON-safe strings."""
     return {

@@ -85,12 +85,12 @@ def waiting_list(provider_id: int, *, venue_id: int | None = None) -> list[Refer
     ).select_related("baby", "family")
     if venue_id is not None:
         rows = rows.filter(Q(preferred_venues=venue_id) | Q(preferred_venues=None)).distinct()
-    referrals = list(rows)
+    limits = referral_services.limits_for(provider_id)
     return sorted(
-        referrals,
+        rows,
         key=lambda r: (
             priority_rank(r),
-            referral_services.age_window(r).last_start,
+            referral_services.age_window(r, limits).last_start,
             r.created_at,
         ),
     )
@@ -214,16 +214,6 @@ def _load_offer(offer: Offer) -> Offer:
     return Offer.objects.select_for_update().select_related("referral", "run").get(pk=offer.pk)
 
 
-def _still_open(offer: Offer, now: datetime, actor: Any) -> None:
-    if offer.status != OfferStatus.PENDING:
-        raise DomainError(
-            f"This offer is no longer open: {OfferStatus(offer.status).label.lower()}."
-        )
-    if offer.expires_at <= now:
-        close_offer(offer, OfferStatus.EXPIRED, actor=actor, now=now)
-        raise DomainError("Sorry, this offer has expired. We have kept you on the waiting list.")
-
-
 def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: str = "") -> None:
     offer.status = status
     offer.answered_at = now
@@ -237,21 +227,32 @@ def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: s
     record(actor=actor, action=f"offer.{status}", target=offer, provider_id=offer.run.provider_id)
 
 
-@transaction.atomic
 def accept_offer(*, actor: Any, offer: Offer, now: datetime | None = None) -> Enrolment:
-    now = now or timezone.now()
+    """Take the offered place. When that is no longer possible (expired, taken, too late),
+    the offer is closed, that change is kept, and then the family is told why."""
+    with transaction.atomic():
+        outcome = _accept(actor=actor, offer=offer, now=now or timezone.now())
+    if isinstance(outcome, str):
+        raise DomainError(outcome)
+    return outcome
+
+
+def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
     run = _lock(offer.run)
     offer = _load_offer(offer)
-    _still_open(offer, now, actor)
+    if offer.status != OfferStatus.PENDING:
+        return f"This offer is no longer open: {OfferStatus(offer.status).label.lower()}."
+    if offer.expires_at <= now:
+        close_offer(offer, OfferStatus.EXPIRED, actor=actor, now=now)
+        fill_free_places(run=run, actor=None, now=now)
+        return "Sorry, this offer has expired. We have kept you on the waiting list."
     join = joining(run, _sessions(run), now)
     if run.status != RunStatus.SCHEDULED or join is None:
         close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Course closed")
-        raise DomainError("Sorry, it is now too late to join this course.")
+        return "Sorry, it is now too late to join this course. You are still on the waiting list."
     if places_taken(run, excluding_offer=offer) >= run.capacity:
         close_offer(offer, OfferStatus.FILLED, actor=actor, now=now)
-        raise DomainError(
-            "Sorry, the last place has just been taken. You are still on the waiting list."
-        )
+        return "Sorry, the last place has just been taken. You are still on the waiting list."
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = now
     offer.answered_by = actor if getattr(actor, "pk", None) else None

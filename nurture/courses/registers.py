@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
-from nurture.audit.services import record
+from nurture.audit.services import record, record_many
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
@@ -66,7 +66,10 @@ def register_save(
     """Store a register. Returns False when this save (``save_id``) was already stored."""
     now = now or timezone.now()
     session = Session.objects.select_for_update().select_related("run").get(pk=session.pk)
-    if RegisterSave.objects.filter(pk=save_id).exists():
+    earlier = RegisterSave.objects.filter(pk=save_id).first()
+    if earlier is not None:
+        if earlier.session_id != session.pk:
+            raise DomainError({"save_id": "This save id was used for another register."})
         return False
     if session.status == SessionStatus.CANCELLED:
         raise DomainError("This session was cancelled, so it has no register.")
@@ -75,6 +78,8 @@ def register_save(
     rules = ProgrammeRules.for_provider(session.run.provider_id)
     if is_locked(session, lock_days=rules.register_lock_days, now=now):
         raise DomainError("This register is locked. A manager can reopen it, with a reason.")
+    if not marks:
+        raise DomainError({"marks": "Mark at least one family."})
     on_register = {enrolment.pk: enrolment for enrolment in register_enrolments(session)}
     problems = {
         f"marks.{enrolment_id}": "This family is not on this session's register."
@@ -157,26 +162,40 @@ def settle_completion(*, run: CourseRun, actor: Any) -> None:
         .annotate(attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED)))
         .select_related("referral")
     )
+    changes: dict[str, list[Enrolment]] = {
+        EnrolmentStatus.COMPLETED: [],
+        EnrolmentStatus.NOT_COMPLETED: [],
+    }
     for enrolment in enrolments:
         status = (
             EnrolmentStatus.COMPLETED
             if enrolment.attended >= needed
             else EnrolmentStatus.NOT_COMPLETED
         )
-        if status == enrolment.status:
+        if status != enrolment.status:
+            changes[status].append(enrolment)
+    # A fixed number of queries however many families: the register's save stays bounded.
+    for new_status, changed in changes.items():
+        if not changed:
             continue
-        enrolment.status = status
-        enrolment.save(update_fields=["status"])
-        referral = enrolment.referral
-        if status == EnrolmentStatus.COMPLETED and referral.status == Status.ENROLLED:
-            referral_services.move(referral, Status.COMPLETED, actor=actor, note=str(run))
-        record(
+        Enrolment.objects.filter(pk__in=[e.pk for e in changed]).update(status=new_status)
+        record_many(
             actor=actor,
-            action=f"enrolment.{status}",
-            target=enrolment,
+            action=f"enrolment.{new_status}",
+            targets=list(changed),
             provider_id=run.provider_id,
-            data={"attended": enrolment.attended, "needed": needed},
+            data={"needed": needed},
         )
+    referral_services.move_many(
+        [
+            e.referral
+            for e in changes[EnrolmentStatus.COMPLETED]
+            if e.referral.status == Status.ENROLLED
+        ],
+        Status.COMPLETED,
+        actor=actor,
+        note=str(run),
+    )
 
 
 def _person(actor: Any) -> Any:

@@ -206,8 +206,11 @@ def working_list(user: Any, *, now: Any = None) -> WorkingList:
     ]
     if result.runs_with_free_places:
         result.families_to_offer = waiting
+    limits: dict[int, Any] = {}
     for referral in waiting:
-        last_start = referral_services.age_window(referral).last_start
+        if referral.provider_id not in limits:
+            limits[referral.provider_id] = referral_services.limits_for(referral.provider_id)
+        last_start = referral_services.age_window(referral, limits[referral.provider_id]).last_start
         if today <= last_start <= today + timedelta(days=14):
             result.ageing_out_soon.append((referral, last_start))
     pending = list(

@@ -201,11 +201,11 @@ def _api_field_names() -> Iterator[None]:
     try:
         yield
     except DomainError as error:
-        renamed = {
+        error.errors = {
             ("health_visitor_id" if key == "health_visitor" else key): message
             for key, message in error.errors.items()
         }
-        raise type(error)(renamed) from None
+        raise
 
 
 def _health_visitor(user_id: int | None) -> User | None:

@@ -52,7 +52,7 @@ FAMILIES = [
         True,
         "parent2",
         [("Grace", "Okafor", "mother", "grace.okafor@example.com", "07700 900201", "en")],
-        [("Tobi", 11, (36, 1)), ("Tayo", 11, (36, 1))],
+        [("Tobi", 13, (36, 1)), ("Tayo", 13, (36, 1))],
     ),
     DemoFamily(
         "evans",
@@ -90,6 +90,42 @@ FAMILIES = [
         [("Cai", 12, None)],
     ),
 ]
+
+
+# Families for the demo courses (see nurture/courses/demo.py): a finished course, one in its
+# third week, and a waiting list with a high-priority family and a baby about to age out.
+MORE = [
+    ("ahmed", "Layla", "Ahmed", "Yara", 21),
+    ("byrne", "Siobhan", "Byrne", "Finn", 19),
+    ("clarke", "Jess", "Clarke", "Noah", 22),
+    ("dimitrov", "Elena", "Dimitrov", "Mila", 18),
+    ("edwards", "Chloe", "Edwards", "Arlo", 20),
+    ("fraser", "Kirsty", "Fraser", "Isla", 14),
+    ("gupta", "Priya", "Gupta", "Arjun", 12),
+    ("hughes", "Megan", "Hughes", "Rhys", 15),
+    ("patel", "Anjali", "Patel", "Dev", 3),
+    ("ali", "Sana", "Ali", "Zayn", 25),
+]
+for _key, _given, _surname, _baby, _weeks in MORE:
+    FAMILIES.append(
+        DemoFamily(
+            _key,
+            "riverside",
+            True,
+            None,
+            [
+                (
+                    _given,
+                    _surname,
+                    "mother",
+                    f"{_given.lower()}.{_surname.lower()}@example.com",
+                    "",
+                    "en",
+                )
+            ],
+            [(_baby, _weeks, None)],
+        )
+    )
 
 
 def load(world: DemoWorld) -> None:

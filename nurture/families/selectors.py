@@ -70,3 +70,13 @@ def own_carer(user: Any) -> Carer | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Carer.objects.filter(user=user).select_related("family").first()
+
+
+def family_referrals(user: Any, family: Family) -> QuerySet[Any]:
+    """The family's referrals this user may see, newest first."""
+    return (
+        policy.referrals_visible_to(user)
+        .filter(family=family)
+        .select_related("baby")
+        .order_by("-created_at")
+    )

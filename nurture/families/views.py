@@ -88,10 +88,21 @@ def family_detail(request: HttpRequest, family_id: Any) -> HttpResponse:
         {"carer": carer, "can_edit": policy.can_edit_carer(request.user, carer)}
         for carer in family.carers.all()
     ]
+    referrals = (
+        list(selectors.family_referrals(request.user, family))
+        if policy.roles_of(request.user) & set(policy.STAFF)
+        else []
+    )
     return render(
         request,
         "families/family_detail.html",
-        {"family": family, "carers": carers, "babies": family.babies.all(), "can_edit": can_edit},
+        {
+            "family": family,
+            "carers": carers,
+            "babies": family.babies.all(),
+            "can_edit": can_edit,
+            "referrals": referrals,
+        },
     )
 
 

@@ -68,8 +68,9 @@ def waiting_list(
         policy.referrals_visible_to(user).filter(status=Status.WAITING).values_list("pk", flat=True)
     )
     ordered = places.waiting_list(provider_id, venue_id=venue_id)
+    limits = services.limits_for(provider_id)
     return [
-        WaitingFamily(position, referral, services.age_window(referral))
+        WaitingFamily(position, referral, services.age_window(referral, limits))
         for position, referral in enumerate(ordered, start=1)
         if referral.pk in visible
     ]

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules, Venue
-from nurture.audit.services import record
+from nurture.audit.services import record, record_many
 from nurture.errors import Conflict, DomainError
 from nurture.families.models import Baby
 from nurture.referrals import eligibility, states
@@ -55,10 +55,14 @@ def limits_for(provider_id: int) -> eligibility.AgeLimits:
     )
 
 
-def age_window(referral: Referral) -> eligibility.Window:
+def age_window(
+    referral: Referral, limits: eligibility.AgeLimits | None = None
+) -> eligibility.Window:
+    """The start dates this referral's baby may begin a course. Pass ``limits`` when working
+    through many referrals of one provider, to read its rules once."""
     baby = referral.baby
     return eligibility.window(
-        baby.date_of_birth, baby.gestation_days, limits_for(referral.provider_id)
+        baby.date_of_birth, baby.gestation_days, limits or limits_for(referral.provider_id)
     )
 
 
@@ -101,6 +105,7 @@ def _move(referral: Referral, to_status: str, *, actor: Any, note: str = "") -> 
             f"A referral that is {Status(referral.status).label.lower()} cannot become "
             f"{Status(to_status).label.lower()}."
         )
+    note = note[:300]
     ReferralEvent.objects.create(
         referral=referral,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -111,6 +116,30 @@ def _move(referral: Referral, to_status: str, *, actor: Any, note: str = "") -> 
     referral.status = to_status
     referral.status_note = note
     referral.save(update_fields=["status", "status_note", "updated_at"])
+
+
+def move_many(referrals: list[Referral], to_status: str, *, actor: Any, note: str = "") -> None:
+    """``move`` for many referrals in a fixed number of queries (e.g. a course completing)."""
+    referrals = [r for r in referrals if states.can_move(r.status, to_status)]
+    if not referrals:
+        return
+    note = note[:300]
+    person = actor if getattr(actor, "pk", None) else None
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(
+            referral=r, actor=person, from_status=r.status, to_status=to_status, note=note
+        )
+        for r in referrals
+    )
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
+        status=to_status, status_note=note, updated_at=timezone.now()
+    )
+    record_many(
+        actor=actor,
+        action=f"referral.{to_status}",
+        targets=list(referrals),
+        provider_id=referrals[0].provider_id,
+    )
 
 
 def move(referral: Referral, to_status: str, *, actor: Any, note: str = "") -> None:

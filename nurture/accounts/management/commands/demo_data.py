@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from nurture.accounts import demo as accounts_demo
+from nurture.courses import demo as courses_demo
 from nurture.families import demo as families_demo
 
-# Later apps append their loaders here, in dependency order.
-LOADERS = [accounts_demo.load, families_demo.load]
+# Each app's loader, in dependency order.
+LOADERS = [accounts_demo.load, families_demo.load, courses_demo.load]
 
 
 class Command(BaseCommand):

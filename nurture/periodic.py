@@ -1,0 +1,30 @@
+"""Scheduled jobs, run by `manage.py runperiodic` (every minute with --loop).
+
+Each job is a function that finds due rows itself and is safe to run twice or from two
+processes at once (rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    path: str  # "module:function", imported when run so this module stays light
+
+    def function(self) -> Callable[..., Any]:
+        module, name = self.path.split(":")
+        return getattr(import_module(module), name)
+
+
+JOBS = [
+    Job(
+        "Expire offers whose hold has run out, and pass the places on",
+        "nurture.courses.places:expire_offers",
+    ),
+]
