@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from nurture.accounts.models import ApiToken, Membership, Provider, Team, User, Venue
+from nurture.accounts.models import (
+    ApiToken,
+    Membership,
+    ProgrammeRules,
+    Provider,
+    Team,
+    User,
+    Venue,
+)
 from nurture.audit.admin import AuditedAdmin
 
 
@@ -43,3 +51,16 @@ class ApiTokenAdmin(AuditedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens come from POST /api/v1/auth/token
+
+
+@admin.register(ProgrammeRules)
+class ProgrammeRulesAdmin(AuditedAdmin):
+    """Age limits, offer hold, late joining, register lock and the completion rule."""
+
+    list_display = [
+        "provider",
+        "min_age_weeks",
+        "max_age_months",
+        "offer_hold_hours",
+        "completion_min_sessions",
+    ]
