@@ -27,4 +27,8 @@ JOBS = [
         "Expire offers whose hold has run out, and pass the places on",
         "nurture.courses.places:expire_offers",
     ),
+    Job(
+        "Move waiting babies who have aged out to not eligible",
+        "nurture.referrals.services:mark_aged_out",
+    ),
 ]

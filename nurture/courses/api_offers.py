@@ -81,9 +81,28 @@ class OfferWithRunOut(OfferOut):
     def resolve_venue_name(offer: Offer) -> str:
         return offer.run.venue.name
 
+    joins_at_week: int | None = Field(
+        description="The week the family would start if they accept now (null: too late)."
+    )
+    starts_at: datetime | None = Field(description="When that week's session starts.")
+
     @staticmethod
     def resolve_first_session_at(offer: Offer) -> datetime:
         return offer.run.first_session_at
+
+    @staticmethod
+    def resolve_joins_at_week(offer: Offer) -> int | None:
+        joins = places.joining(offer.run, list(offer.run.sessions.all()), timezone.now())
+        return joins.session_number if joins else None
+
+    @staticmethod
+    def resolve_starts_at(offer: Offer) -> datetime | None:
+        joins = places.joining(offer.run, list(offer.run.sessions.all()), timezone.now())
+        if joins is None:
+            return None
+        return next(
+            s.starts_at for s in offer.run.sessions.all() if s.number == joins.session_number
+        )
 
 
 class Item(Schema):
@@ -156,6 +175,7 @@ def offers(request: HttpRequest) -> Any:
         policy.offers_visible_to(request.user)
         .filter(status=OfferStatus.PENDING)
         .select_related("run__venue", "run__template", "referral__baby")
+        .prefetch_related("run__sessions")
         .order_by("expires_at", "pk")
     )
 

@@ -60,15 +60,18 @@ def _back(request: HttpRequest, default: str) -> str:
 def accept(request: HttpRequest, offer_id: Any) -> HttpResponse:
     offer = selectors.offer_for_user(request.user, offer_id)
     try:
-        places.accept_offer(actor=request.user, offer=offer)
+        enrolment = places.accept_offer(actor=request.user, offer=offer)
     except DomainError as error:
         messages.error(request, " ".join(error.errors.values()))
     else:
-        messages.success(
-            request,
-            f"Place accepted. See you at {offer.run.venue.name} on "
-            f"{timezone.localtime(offer.run.first_session_at):%A %-d %B}.",
+        first = (
+            offer.run.sessions.filter(number__gte=enrolment.joined_at_session)
+            .exclude(status="cancelled")
+            .order_by("number")
+            .first()
         )
+        when = f" on {timezone.localtime(first.starts_at):%A %-d %B}" if first else ""
+        messages.success(request, f"Place accepted. See you at {offer.run.venue.name}{when}.")
     return redirect(_back(request, "my_course:home"))
 
 

@@ -142,14 +142,6 @@ class ConfirmForm(forms.Form):
     """A confirmation page's form: nothing to fill in, only the button."""
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 class SessionMoveForm(DateTimeMixin, forms.Form):
     date = forms.DateField(label="New date", widget=DATE_INPUT)
     time = forms.TimeField(label="New start time", widget=TIME_INPUT)
@@ -216,9 +208,12 @@ class RegisterForm(forms.Form):
         initial: dict[str, Any] | None = None,
     ) -> None:
         if data is not None and all_present:
+            # Everyone not already marked is present; exceptions ticked first are kept.
             data = data.copy()
             for row in rows:
-                data[self.name_for(row.enrolment.pk, "status")] = AttendanceStatus.PRESENT
+                name = self.name_for(row.enrolment.pk, "status")
+                if not data.get(name):
+                    data[name] = AttendanceStatus.PRESENT
         initial = dict(initial or {})
         for row in rows:
             if row.mark is not None:
@@ -241,7 +236,7 @@ class RegisterForm(forms.Form):
                 label=f"{name}'s state (optional)", max_length=200, required=False
             )
             self.fields[self.name_for(pk, "checked")] = forms.BooleanField(
-                label="Contraindications checked", required=False
+                label=f"Contraindications checked for {name}", required=False
             )
 
     @staticmethod

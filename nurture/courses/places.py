@@ -178,6 +178,8 @@ def offer_place(
         raise DomainError({"referral": "Only families on the waiting list can be offered."})
     if run.offers.filter(referral=referral, status=OfferStatus.PENDING).exists():
         raise DomainError({"referral": "This family already has an offer on this course."})
+    if run.enrolments.filter(referral=referral).exists():
+        raise DomainError({"referral": "This family has already been on this course."})
     join = _joinable(run, now)
     verdict = referral_services.check_for_start(referral, join.starts_on)
     if not verdict.eligible:
@@ -253,6 +255,13 @@ def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
     if places_taken(run, excluding_offer=offer) >= run.capacity:
         close_offer(offer, OfferStatus.FILLED, actor=actor, now=now)
         return "Sorry, the last place has just been taken. You are still on the waiting list."
+    verdict = referral_services.check_for_start(offer.referral, join.starts_on)
+    if not verdict.eligible:
+        close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now, note=verdict.reason)
+        return f"Sorry, your baby can no longer join this course. {verdict.reason}"
+    if run.enrolments.filter(referral=offer.referral).exists():
+        close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now)
+        return "You have already been on this course."
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = now
     offer.answered_by = actor if getattr(actor, "pk", None) else None
@@ -283,6 +292,11 @@ def decline_offer(
     if offer.status != OfferStatus.PENDING:
         raise DomainError("This offer has already been answered.")
     close_offer(offer, OfferStatus.DECLINED, actor=actor, now=now, note=note)
+    if not stay_on_list:
+        for other in Offer.objects.filter(
+            referral_id=offer.referral_id, status=OfferStatus.PENDING
+        ).select_related("referral", "run"):
+            close_offer(other, OfferStatus.WITHDRAWN, actor=actor, now=now, note="No place wanted")
     referral = Referral.objects.get(pk=offer.referral_id)
     if not stay_on_list and referral.status == Status.WAITING:
         referral_services.move(

@@ -120,7 +120,8 @@ def register_save(
         data={"marked": len(marks)},
     )
     last = session.run.sessions.exclude(status=SessionStatus.CANCELLED).order_by("-number").first()
-    if last is not None and last.pk == session.pk:
+    if last is not None and last.starts_at <= now:
+        # Once the course has ended, every save (a back-filled week too) settles completion.
         settle_completion(run=session.run, actor=actor)
     return True
 
@@ -187,14 +188,16 @@ def settle_completion(*, run: CourseRun, actor: Any) -> None:
             data={"needed": needed},
         )
     referral_services.move_many(
-        [
-            e.referral
-            for e in changes[EnrolmentStatus.COMPLETED]
-            if e.referral.status == Status.ENROLLED
-        ],
+        [e.referral for e in changes[EnrolmentStatus.COMPLETED]],
         Status.COMPLETED,
         actor=actor,
         note=str(run),
+    )
+    referral_services.move_many(
+        [e.referral for e in changes[EnrolmentStatus.NOT_COMPLETED]],
+        Status.WITHDRAWN,
+        actor=actor,
+        note=f"Did not complete the course (fewer than {needed} sessions).",
     )
 
 

@@ -126,14 +126,24 @@ def register_for(user: Any, session_id: Any) -> Register:
     )
 
 
-def offers_for_family(user: Any) -> QuerySet[Offer]:
-    """The signed-in parent's pending offers."""
+def offers_for_family(user: Any) -> list[Offer]:
+    """The signed-in parent's pending offers, each with ``joins``: the week they would start
+    (a late place starts part-way through) and ``sessions_to_come`` from that week on."""
     family_id = policy.scope_of(user).family_id
-    return (
+    offers = list(
         Offer.objects.filter(referral__family_id=family_id, status=OfferStatus.PENDING)
         .select_related("run__venue", "run__template", "referral__baby")
         .prefetch_related(Prefetch("run__sessions", Session.objects.order_by("number")))
     )
+    now = timezone.now()
+    for offer in offers:
+        sessions = list(offer.run.sessions.all())
+        offer.joins = places.joining(offer.run, sessions, now)  # type: ignore[attr-defined]
+        first = offer.joins.session_number if offer.joins else 1  # type: ignore[attr-defined]
+        offer.sessions_to_come = [  # type: ignore[attr-defined]
+            s for s in sessions if s.number >= first and s.status != "cancelled"
+        ]
+    return offers
 
 
 def enrolments_for_family(user: Any) -> QuerySet[Enrolment]:
@@ -235,6 +245,7 @@ def working_list(user: Any, *, now: Any = None) -> WorkingList:
             session_id__in=last_ids,
             status__in=(AttendanceStatus.ABSENT, AttendanceStatus.DID_NOT_ATTEND),
             enrolment__status=EnrolmentStatus.ENROLLED,
+            enrolment__referral__in=referrals,
         ).select_related(
             "enrolment__referral__baby", "enrolment__referral__family", "enrolment__run"
         )

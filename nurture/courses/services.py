@@ -190,6 +190,8 @@ def run_update(*, actor: Any, run: CourseRun, capacity: int, facilitators: list[
 
 
 def _editable_session(session: Session) -> Session:
+    # Lock the run first: two changes to one run's sessions queue instead of clashing.
+    CourseRun.objects.select_for_update().get(pk=session.run_id)
     session = (
         Session.objects.select_for_update().select_related("run", "run__venue").get(pk=session.pk)
     )

@@ -23,7 +23,6 @@ from nurture.courses.forms import (
     ConfirmForm,
     CopyForm,
     OfferPlaceForm,
-    ReasonForm,
     RegisterForm,
     RunForm,
     RunUpdateForm,
@@ -44,6 +43,7 @@ from nurture.courses.models import (
 )
 from nurture.errors import DomainError, add_to_forms
 from nurture.referrals import selectors as referral_selectors
+from nurture.referrals.forms import ReasonForm
 
 MANAGERS = (Role.ADMIN, Role.SERVICE_MANAGER)
 REGISTER_KEEPERS = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)

@@ -283,6 +283,28 @@ def _offer_free_places(referral: Referral, actor: Any) -> None:
 
 
 @transaction.atomic
+def mark_aged_out(*, today: date | None = None) -> int:
+    """Waiting babies who are now too old for any course become not eligible (with the
+    date they aged out), unless a manager overrode the age limits. For the periodic job."""
+    today = today or timezone.localdate()
+    limits: dict[int, eligibility.AgeLimits] = {}
+    aged_out = []
+    for referral in (
+        Referral.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.WAITING, eligibility_override_reason="")
+        .select_related("baby")
+    ):
+        if referral.provider_id not in limits:
+            limits[referral.provider_id] = limits_for(referral.provider_id)
+        if age_window(referral, limits[referral.provider_id]).last_start < today:
+            aged_out.append(referral)
+    for referral in aged_out:
+        last = age_window(referral, limits[referral.provider_id]).last_start
+        move(referral, Status.NOT_ELIGIBLE, actor=None, note=f"Aged out on {last:%-d %B %Y}.")
+    return len(aged_out)
+
+
+@transaction.atomic
 def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referral:
     """The family no longer wants a place (or staff close the referral)."""
     if not reason.strip():
@@ -299,6 +321,8 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referra
 def referral_reopen(*, actor: Any, referral: Referral, note: str = "") -> Referral:
     """Put a declined, withdrawn or not-eligible family back on the waiting list."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in (Status.DECLINED, Status.WITHDRAWN, Status.NOT_ELIGIBLE):
+        raise DomainError("Only a declined, withdrawn or not eligible family can be put back.")
     move(referral, Status.WAITING, actor=actor, note=note or "Back on the waiting list.")
     _offer_free_places(referral, actor)
     return referral

@@ -21,11 +21,12 @@ ALLOWED: dict[str, set[str]] = {
         Status.NOT_ELIGIBLE,
         Status.WITHDRAWN,
     },
-    Status.ENROLLED: {Status.COMPLETED, Status.WITHDRAWN, Status.WAITING},
+    Status.ENROLLED: {Status.COMPLETED, Status.WITHDRAWN},
     Status.NOT_ELIGIBLE: {Status.WAITING, Status.WITHDRAWN},
     Status.DECLINED: {Status.WAITING},
-    Status.WITHDRAWN: {Status.WAITING},
-    Status.COMPLETED: set(),
+    # A back-filled register can change whether a family completed the course.
+    Status.WITHDRAWN: {Status.WAITING, Status.COMPLETED},
+    Status.COMPLETED: {Status.WITHDRAWN},
 }
 
 

@@ -35,7 +35,44 @@ def _own_family_path() -> str:
     return f"/families/{family.pk}/"
 
 
+def _zara() -> Any:
+    from nurture.families.models import Baby
+
+    return Baby.objects.get(given_name="Zara")
+
+
+def _referral_path() -> str:
+    from nurture.referrals.models import Referral
+
+    return f"/referrals/{Referral.objects.get(baby=_zara()).pk}/"
+
+
+def _run(venue: str) -> Any:
+    from nurture.courses.models import CourseRun
+
+    return CourseRun.objects.filter(venue__name=venue).order_by("-first_session_at").first()
+
+
+def _register_path() -> str:
+    return f"/courses/sessions/{_run('Hillview Family Hub').sessions.get(number=2).pk}/register/"
+
+
+def _decline_path() -> str:
+    from nurture.courses.models import Offer
+
+    return f"/my-course/offers/{Offer.objects.get(referral__baby=_zara(), status='pending').pk}/decline/"
+
+
 CASES: dict[str, Case] = {
+    "manager-to-do": Case("manager", lambda: "/referrals/to-do/", "What needs doing"),
+    "manager-waiting-list": Case("manager", lambda: "/referrals/waiting-list/", "Waiting list"),
+    "hv-referral": Case("hv", _referral_path, "Referral for Zara"),
+    "hv-refer-form": Case("hv", lambda: f"/referrals/new/{_zara().pk}/", "Refer Zara"),
+    "manager-courses": Case("manager", lambda: "/courses/", "Courses"),
+    "manager-run": Case("manager", lambda: f"/courses/{_run('Riverside Medical Centre').pk}/", ""),
+    "facilitator-register": Case("facilitator", _register_path, "Register"),
+    "parent-my-course": Case("parent", lambda: "/my-course/", "Your baby massage course"),
+    "parent-decline": Case("parent", _decline_path, "Say no to this place"),
     "login": Case(None, lambda: "/accounts/login/", "Log in to Nurture"),
     "welcome": Case(None, lambda: "/", "Calm, connected time with your baby"),
     **{f"home-{username}": Case(username, lambda: "/", "Hello, ") for username in DEMO_ROLES},

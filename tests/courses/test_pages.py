@@ -811,3 +811,16 @@ def test_the_run_list_queries_stay_bounded(
     with django_assert_max_num_queries(10):
         page = client.get("/courses/").text
     assert page.count('class="run-row"') == 4
+
+
+def test_mark_everyone_present_keeps_the_exceptions_already_ticked(
+    world: World, class_of_three: Any
+) -> None:
+    run, (one, two, three) = class_of_three
+    week1 = session(run, 1)
+    with after(week1.starts_at, minutes=30):
+        client = client_for(world.users["facilitator_a"])
+        data = marks_data({two: ("absent", "", False)}, all_present="1")
+        client.post(f"/courses/sessions/{week1.pk}/register/", data)
+    marks = {m.enrolment_id: m.status for m in Attendance.objects.filter(session=week1)}
+    assert marks == {one.pk: "present", two.pk: "absent", three.pk: "present"}

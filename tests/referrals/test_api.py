@@ -282,7 +282,7 @@ def test_withdraw_and_reopen(world: World, referrals: dict[str, Referral]) -> No
     assert response.json()["status"] == "waiting"
     again = send(client, "post", f"{base}/reopen", {})
     assert again.status_code == 422
-    assert "cannot become" in again.json()["errors"][0]["message"]
+    assert "can be put back" in again.json()["errors"][0]["message"]
 
 
 def test_only_managers_override_eligibility(world: World) -> None:
