@@ -23,6 +23,8 @@ class Job:
 
 
 JOBS = [
+    Job("Send messages that are due", "nurture.notify.delivery:deliver_due"),
+    Job("Queue session and offer reminders", "nurture.notify.reminders:queue_reminders"),
     Job(
         "Expire offers whose hold has run out, and pass the places on",
         "nurture.courses.places:expire_offers",

@@ -27,6 +27,8 @@ DEBUG = env_bool("NURTURE_DEBUG", False)
 SECRET_KEY = env_secret("NURTURE_SECRET_KEY", fallback_file=DATA_DIR / "secret.key")
 ALLOWED_HOSTS = env_list("NURTURE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("NURTURE_CSRF_TRUSTED_ORIGINS", [])
+# The public address, for links in emails and text messages.
+NURTURE_SITE_URL = env_str("NURTURE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "nurture.families",
     "nurture.referrals",
     "nurture.courses",
+    "nurture.notify",
     "nurture.api",
 ]
 
@@ -193,6 +196,37 @@ EMAIL_HOST_PASSWORD = env_str("NURTURE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("NURTURE_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("NURTURE_FROM_EMAIL", "Nurture <no-reply@nurture.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Messages (nurture.notify). Text messages go to the console, a file (var/sms.log) or GOV.UK
+# Notify; email through Django's email settings above, or through Notify.
+NOTIFY_SMS_BACKEND = env_choice("NURTURE_SMS", "file", ("console", "file", "notify"))
+NOTIFY_EMAIL_BACKEND = env_choice("NURTURE_EMAIL_VIA", "django", ("django", "notify"))
+NOTIFY_API_KEY = env_str("NURTURE_NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env_str("NURTURE_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = env_str("NURTURE_NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("NURTURE_NOTIFY_EMAIL_TEMPLATE_ID", "")
+if "notify" in (NOTIFY_SMS_BACKEND, NOTIFY_EMAIL_BACKEND):
+    _missing = [
+        name
+        for name, value in (
+            ("NURTURE_NOTIFY_API_KEY", NOTIFY_API_KEY),
+            ("NURTURE_NOTIFY_SMS_TEMPLATE_ID", NOTIFY_SMS_TEMPLATE_ID),
+            ("NURTURE_NOTIFY_EMAIL_TEMPLATE_ID", NOTIFY_EMAIL_TEMPLATE_ID),
+        )
+        if not value
+    ]
+    if _missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"GOV.UK Notify is chosen, so set {', '.join(_missing)}.")
+# Non-urgent messages are held between these hours (local time) until the morning.
+NOTIFY_QUIET_HOURS = (
+    env_int("NURTURE_QUIET_HOURS_START", 21, minimum=0, maximum=23),
+    env_int("NURTURE_QUIET_HOURS_END", 8, minimum=0, maximum=23),
+)
+# When session reminders go: this many days before, and on the morning of the session.
+NOTIFY_REMINDER_DAYS_BEFORE = env_int("NURTURE_REMINDER_DAYS_BEFORE", 2, minimum=0, maximum=14)
+NOTIFY_SAME_DAY_REMINDER = env_bool("NURTURE_SAME_DAY_REMINDER", True)
 
 TASKS = {
     "default": {

@@ -6,6 +6,7 @@ from nurture.accounts.api import router as accounts_router
 from nurture.api import problems
 from nurture.courses.api import router as courses_router
 from nurture.families.api import router as families_router
+from nurture.notify.api import router as notify_router
 from nurture.referrals.api import router as referrals_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ api.add_router("", accounts_router)
 api.add_router("", families_router)
 api.add_router("", referrals_router)
 api.add_router("", courses_router)
+api.add_router("", notify_router)

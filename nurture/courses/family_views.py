@@ -107,7 +107,7 @@ def decline(request: HttpRequest, offer_id: Any) -> HttpResponse:
 @policy.require_roles(policy.Role.PARENT)
 def calendar_file(request: HttpRequest) -> HttpResponse:
     body = calendar.course_calendar(
-        selectors.enrolments_for_family(request.user), host=request.get_host().split(":")[0]
+        selectors.enrolments_for_family(request.user), host=calendar.calendar_host()
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="baby-massage-course.ics"'

@@ -86,6 +86,9 @@ class Session(models.Model):
     )
     moved_from = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True, help_text="Why it moved or was cancelled.")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Raised on every change, so calendars replace the old event."
+    )
     register_reopened_at = models.DateTimeField(null=True, blank=True)
     register_reopen_reason = models.CharField(max_length=300, blank=True)
 
@@ -164,6 +167,9 @@ class Enrolment(models.Model):
         max_length=15, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
     )
     joined_at_session = models.PositiveSmallIntegerField(default=1)
+    calendar_key = models.UUIDField(
+        default=uuid.uuid4, unique=True, help_text="Secret part of the family's calendar link."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

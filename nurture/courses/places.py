@@ -120,6 +120,9 @@ def _make_offer(
         provider_id=run.provider_id,
         data={"run": str(run.pk), "referral": str(referral.pk)},
     )
+    from nurture.notify import events
+
+    events.offer_made(offer)
     return offer
 
 
@@ -223,6 +226,11 @@ def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: s
     offer.answer_note = note
     offer.save(update_fields=["status", "answered_at", "answered_by", "answer_note"])
     referral = offer.referral
+    from nurture.notify import outbox
+
+    outbox.cancel_queued(
+        family_id=referral.family_id, run_id=offer.run_id, reason=f"Offer {status}"
+    )
     has_other = referral.offers.filter(status=OfferStatus.PENDING).exclude(pk=offer.pk).exists()
     if referral.status == Status.OFFERED and not has_other:
         referral_services.move(referral, Status.WAITING, actor=actor, note=note or status)
@@ -269,6 +277,9 @@ def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
     enrolment = Enrolment.objects.create(
         run=run, referral=offer.referral, joined_at_session=join.session_number
     )
+    from nurture.notify import events
+
+    events.enrolment_confirmed(enrolment)
     referral = offer.referral
     for other in referral.offers.filter(status=OfferStatus.PENDING).exclude(pk=offer.pk):
         close_offer(other, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Took another place")
@@ -320,6 +331,11 @@ def withdraw_enrolment(
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
     referral = enrolment.referral
+    from nurture.notify import outbox
+
+    outbox.cancel_queued(
+        family_id=referral.family_id, run_id=enrolment.run_id, reason="Left the course"
+    )
     referral_services.move(referral, Status.WITHDRAWN, actor=actor, note=reason.strip())
     record(
         actor=actor,
@@ -344,6 +360,9 @@ def release_for_withdrawn_referral(*, referral: Referral, actor: Any) -> None:
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.save(update_fields=["status"])
         runs.add(enrolment.run)
+    from nurture.notify import outbox
+
+    outbox.cancel_queued(family_id=referral.family_id, reason="Referral withdrawn")
     for run in runs:
         fill_free_places(run=run, actor=actor, now=now)
 

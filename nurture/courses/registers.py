@@ -119,6 +119,9 @@ def register_save(
         provider_id=session.run.provider_id,
         data={"marked": len(marks)},
     )
+    from nurture.notify import events
+
+    events.register_saved(session, marks, now=now)
     last = session.run.sessions.exclude(status=SessionStatus.CANCELLED).order_by("-number").first()
     if last is not None and last.starts_at <= now:
         # Once the course has ended, every save (a back-filled week too) settles completion.

@@ -226,7 +226,8 @@ def session_move(*, actor: Any, session: Session, starts_at: datetime, reason: s
     session.moved_from = session.moved_from or session.starts_at
     session.starts_at = starts_at
     session.note = reason.strip()
-    session.save(update_fields=["moved_from", "starts_at", "note"])
+    session.sequence += 1
+    session.save(update_fields=["moved_from", "starts_at", "note", "sequence"])
     record(
         actor=actor,
         action="session.moved",
@@ -234,6 +235,9 @@ def session_move(*, actor: Any, session: Session, starts_at: datetime, reason: s
         provider_id=session.run.provider_id,
         data={"to": starts_at.isoformat(), "reason": reason.strip()},
     )
+    from nurture.notify import events
+
+    events.session_moved(session)
     return session
 
 
@@ -247,7 +251,8 @@ def session_cancel(
         raise DomainError({"reason": "Say why the session is cancelled."})
     session.status = SessionStatus.CANCELLED
     session.note = reason.strip()
-    session.save(update_fields=["status", "note"])
+    session.sequence += 1
+    session.save(update_fields=["status", "note", "sequence"])
     replacement = None
     if add_replacement:
         run = session.run
@@ -265,6 +270,9 @@ def session_cancel(
         provider_id=session.run.provider_id,
         data={"reason": reason.strip(), "replacement": replacement.number if replacement else None},
     )
+    from nurture.notify import events
+
+    events.session_cancelled(session, replacement=replacement)
     return replacement
 
 
