@@ -210,7 +210,12 @@ def working_list(user: Any, *, now: Any = None) -> WorkingList:
         referrals.filter(status=Status.WAITING).select_related("baby", "family", "provider")
     )
     runs = list(run_list(user))
-    free_by_run = {run.pk: free_places_of(run) for run in runs}
+    # Only runs a family could still join count: a course past its last joining week has
+    # no places to fill, however many are empty.
+    free_by_run = {
+        run.pk: free_places_of(run) if places.joining(run, list(run.sessions.all()), now) else 0
+        for run in runs
+    }
     result.runs_with_free_places = [
         (run, free_by_run[run.pk]) for run in runs if free_by_run[run.pk]
     ]
