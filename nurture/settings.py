@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nurture.referrals",
     "nurture.courses",
     "nurture.notify",
+    "nurture.curriculum",
     "nurture.api",
 ]
 
