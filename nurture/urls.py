@@ -18,6 +18,7 @@ urlpatterns = [
     path("referrals/", include("nurture.referrals.urls")),
     path("courses/", include("nurture.courses.urls")),
     path("my-course/", include("nurture.courses.family_urls")),
+    path("strokes/", include("nurture.curriculum.urls")),
     path("", include("nurture.notify.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if Role.PARENT in roles:
         family_id = policy.scope_of(user).family_id
         links.append(("Your course", reverse("my_course:home")))
+        links.append(("Strokes", reverse("curriculum:my_strokes")))
         links.append(("Our family", reverse("families:detail", args=[family_id])))
     links.append(("Your account", reverse("accounts:profile")))
     if Role.ADMIN in roles:

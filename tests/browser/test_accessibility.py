@@ -73,6 +73,7 @@ CASES: dict[str, Case] = {
     "facilitator-register": Case("facilitator", _register_path, "Register"),
     "parent-my-course": Case("parent", lambda: "/my-course/", "Your baby massage course"),
     "parent-decline": Case("parent", _decline_path, "Say no to this place"),
+    "parent2-strokes": Case("parent2", lambda: "/strokes/", "Your massage strokes"),
     "login": Case(None, lambda: "/accounts/login/", "Log in to Nurture"),
     "welcome": Case(None, lambda: "/", "Calm, connected time with your baby"),
     **{f"home-{username}": Case(username, lambda: "/", "Hello, ") for username in DEMO_ROLES},
