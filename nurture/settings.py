@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nurture.courses",
     "nurture.notify",
     "nurture.curriculum",
+    "nurture.practice",
     "nurture.api",
 ]
 

@@ -331,3 +331,23 @@ def public(view: View) -> View:
 ALL_ROLES = tuple(Role)
 STAFF = (Role.ADMIN, Role.SERVICE_MANAGER, Role.HEALTH_VISITOR, Role.FACILITATOR)
 REFERRERS = (Role.ADMIN, Role.SERVICE_MANAGER, Role.HEALTH_VISITOR)
+
+
+# --- Home practice ---------------------------------------------------------------------------
+
+
+def practice_babies_for(user: Any) -> QuerySet[Any]:
+    """Babies whose practice log and diary this user may see: their own family's (carers with
+    a login). Staff do not see or keep a family's home practice."""
+    from nurture.families.models import Baby
+
+    family_id = scope_of(user).family_id
+    if family_id is None:
+        return Baby.objects.none()
+    return Baby.objects.filter(family_id=family_id)
+
+
+def can_log_for_baby(user: Any, baby: Any) -> bool:
+    """Every carer of the baby with a login may log practice and diary entries."""
+    family_id = scope_of(user).family_id
+    return family_id is not None and family_id == baby.family_id

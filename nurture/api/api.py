@@ -7,6 +7,7 @@ from nurture.api import problems
 from nurture.courses.api import router as courses_router
 from nurture.families.api import router as families_router
 from nurture.notify.api import router as notify_router
+from nurture.practice.api import router as practice_router
 from nurture.referrals.api import router as referrals_router
 
 api = NinjaAPI(
@@ -27,3 +28,4 @@ api.add_router("", families_router)
 api.add_router("", referrals_router)
 api.add_router("", courses_router)
 api.add_router("", notify_router)
+api.add_router("", practice_router)
