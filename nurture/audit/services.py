@@ -11,21 +11,28 @@ from nurture.audit.context import current
 from nurture.audit.models import AuditEvent
 
 
-def record(
+def person(actor: Any) -> Any:
+    """The signed-in person behind an action, or None when the system acted (a command or
+    a scheduled job). For "who did it" columns as well as audit events."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _event(
     *,
     actor: Any,
     action: str,
     target: models.Model,
-    provider_id: int | None = None,
-    data: dict[str, Any] | None = None,
+    provider_id: int | None,
+    data: dict[str, Any] | None,
+    caller: str,
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record must run inside the transaction of the change.")
+        raise RuntimeError(f"audit.{caller} must run inside the transaction of the change.")
     context = current()
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
-        actor=actor if signed_in else None,
-        actor_label=actor.get_username() if signed_in else "system",
+    who = person(actor)
+    return AuditEvent(
+        actor=who,
+        actor_label=who.get_username() if who else "system",
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
@@ -34,6 +41,26 @@ def record(
         source=context.source,
         data=data or {},
     )
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    provider_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = _event(
+        actor=actor,
+        action=action,
+        target=target,
+        provider_id=provider_id,
+        data=data,
+        caller="record",
+    )
+    event.save()
+    return event
 
 
 def record_many(
@@ -47,21 +74,14 @@ def record_many(
     """One audit event per target, written in a single insert (for changes made in bulk)."""
     if not targets:
         return
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record_many must run inside the transaction of the change.")
-    context = current()
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor if signed_in else None,
-            actor_label=actor.get_username() if signed_in else "system",
+        _event(
+            actor=actor,
             action=action,
-            object_type=target._meta.label_lower,
-            object_id=str(target.pk),
+            target=target,
             provider_id=provider_id,
-            ip_address=context.ip_address,
-            source=context.source,
-            data=data or {},
+            data=data,
+            caller="record_many",
         )
         for target in targets
     )

@@ -68,6 +68,15 @@ class OfferOut(Schema):
         return _baby_name(offer.referral)
 
 
+def _joins(offer: Offer) -> places.Joining | None:
+    """When the family would start, worked out once per offer (both fields need it)."""
+    if not hasattr(offer, "_joins"):
+        offer._joins = places.joining(  # type: ignore[attr-defined]
+            offer.run, list(offer.run.sessions.all()), timezone.now()
+        )
+    return offer._joins  # type: ignore[attr-defined]
+
+
 class OfferWithRunOut(OfferOut):
     run: str
     venue_name: str
@@ -92,12 +101,12 @@ class OfferWithRunOut(OfferOut):
 
     @staticmethod
     def resolve_joins_at_week(offer: Offer) -> int | None:
-        joins = places.joining(offer.run, list(offer.run.sessions.all()), timezone.now())
+        joins = _joins(offer)
         return joins.session_number if joins else None
 
     @staticmethod
     def resolve_starts_at(offer: Offer) -> datetime | None:
-        joins = places.joining(offer.run, list(offer.run.sessions.all()), timezone.now())
+        joins = _joins(offer)
         if joins is None:
             return None
         return next(

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
-from nurture.audit.services import record
+from nurture.audit.services import person, record
 from nurture.courses.models import (
     CourseRun,
     Enrolment,
@@ -45,9 +45,12 @@ class Joining:
     starts_on: date
 
 
-def joining(run: CourseRun, sessions: list[Session], now: datetime) -> Joining | None:
-    """The first session a new family would attend, or None if it is too late to join."""
-    rules = ProgrammeRules.for_provider(run.provider_id)
+def joining(
+    run: CourseRun, sessions: list[Session], now: datetime, rules: ProgrammeRules | None = None
+) -> Joining | None:
+    """The first session a new family would attend, or None if it is too late to join.
+    Pass the provider's ``rules`` when looking at many runs, to read them once."""
+    rules = rules or ProgrammeRules.for_provider(run.provider_id)
     for session in sessions:
         if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
             continue
@@ -222,7 +225,7 @@ def _load_offer(offer: Offer) -> Offer:
 def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: str = "") -> None:
     offer.status = status
     offer.answered_at = now
-    offer.answered_by = actor if getattr(actor, "pk", None) else None
+    offer.answered_by = person(actor)
     offer.answer_note = note
     offer.save(update_fields=["status", "answered_at", "answered_by", "answer_note"])
     referral = offer.referral
@@ -272,7 +275,7 @@ def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
         return "You have already been on this course."
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = now
-    offer.answered_by = actor if getattr(actor, "pk", None) else None
+    offer.answered_by = person(actor)
     offer.save(update_fields=["status", "answered_at", "answered_by"])
     enrolment = Enrolment.objects.create(
         run=run, referral=offer.referral, joined_at_session=join.session_number

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
-from nurture.audit.services import record, record_many
+from nurture.audit.services import person, record, record_many
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
@@ -95,7 +95,7 @@ def register_save(
     )
     if problems:
         raise DomainError(problems)
-    RegisterSave.objects.create(id=save_id, session=session, saved_by=_person(actor))
+    RegisterSave.objects.create(id=save_id, session=session, saved_by=person(actor))
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -104,7 +104,7 @@ def register_save(
                 status=mark.status,
                 baby_state_note=mark.baby_state_note.strip()[:200],
                 contraindications_checked=mark.contraindications_checked,
-                recorded_by=_person(actor),
+                recorded_by=person(actor),
             )
             for enrolment_id, mark in marks.items()
         ],
@@ -202,7 +202,3 @@ def settle_completion(*, run: CourseRun, actor: Any) -> None:
         actor=actor,
         note=f"Did not complete the course (fewer than {needed} sessions).",
     )
-
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None

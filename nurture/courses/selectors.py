@@ -53,6 +53,12 @@ def run_list(user: Any, *, include_closed: bool = False) -> QuerySet[CourseRun]:
     return rows
 
 
+def _rules_by_provider(provider_ids: set[int]) -> dict[int, ProgrammeRules]:
+    """Each provider's programme rules (or the defaults) in one query."""
+    found = {r.provider_id: r for r in ProgrammeRules.objects.filter(provider_id__in=provider_ids)}
+    return {pid: found.get(pid) or ProgrammeRules(provider_id=pid) for pid in provider_ids}
+
+
 def free_places_of(run: Any) -> int:
     """Free places on a run loaded through ``run_list`` (no further queries)."""
     return max(int(run.capacity) - int(run.enrolled_count) - int(run.held_count), 0)
@@ -136,9 +142,12 @@ def offers_for_family(user: Any) -> list[Offer]:
         .prefetch_related(Prefetch("run__sessions", Session.objects.order_by("number")))
     )
     now = timezone.now()
+    rules = _rules_by_provider({offer.run.provider_id for offer in offers})
     for offer in offers:
         sessions = list(offer.run.sessions.all())
-        offer.joins = places.joining(offer.run, sessions, now)  # type: ignore[attr-defined]
+        offer.joins = places.joining(  # type: ignore[attr-defined]
+            offer.run, sessions, now, rules[offer.run.provider_id]
+        )
         first = offer.joins.session_number if offer.joins else 1  # type: ignore[attr-defined]
         offer.sessions_to_come = [  # type: ignore[attr-defined]
             s for s in sessions if s.number >= first and s.status != "cancelled"
@@ -212,8 +221,11 @@ def working_list(user: Any, *, now: Any = None) -> WorkingList:
     runs = list(run_list(user))
     # Only runs a family could still join count: a course past its last joining week has
     # no places to fill, however many are empty.
+    rules = _rules_by_provider({run.provider_id for run in runs})
     free_by_run = {
-        run.pk: free_places_of(run) if places.joining(run, list(run.sessions.all()), now) else 0
+        run.pk: free_places_of(run)
+        if places.joining(run, list(run.sessions.all()), now, rules[run.provider_id])
+        else 0
         for run in runs
     }
     result.runs_with_free_places = [

@@ -182,8 +182,11 @@ def enrolment_confirmed(enrolment: Enrolment) -> list[Message]:
     )
 
 
-def session_moved(session: Session) -> list[Message]:
-    """A session has a new time: tell every family due at it."""
+def _tell_attending(
+    session: Session, *, kind: str, dedupe: str, extra: dict[str, Any]
+) -> list[Message]:
+    """Tell every family due at ``session`` about a change to it (and call off its queued
+    reminders). ``dedupe`` names the event; the enrolment is added per family."""
     cancel_queued_reminders(session)
     run = session.run
     course = course_context(run)
@@ -191,41 +194,36 @@ def session_moved(session: Session) -> list[Message]:
     for enrolment in attending(session):
         messages += outbox.to_family_carers(
             family=enrolment.referral.family,
-            kind="session_moved",
-            context={
-                **course,
-                "baby": baby_name(enrolment),
-                "week": session.number,
-                "starts": when(session.starts_at),
-            },
-            # Each move is its own event: a session moved twice is announced twice.
-            dedupe=f"session_moved:{session.pk}:{session.sequence}:{enrolment.pk}",
+            kind=kind,
+            context={**course, "baby": baby_name(enrolment), "week": session.number, **extra},
+            dedupe=f"{dedupe}:{enrolment.pk}",
             run=run,
         )
     return messages
+
+
+def session_moved(session: Session) -> list[Message]:
+    """A session has a new time: tell every family due at it."""
+    # Each move is its own event: a session moved twice is announced twice.
+    return _tell_attending(
+        session,
+        kind="session_moved",
+        dedupe=f"session_moved:{session.pk}:{session.sequence}",
+        extra={"starts": when(session.starts_at)},
+    )
 
 
 def session_cancelled(session: Session, *, replacement: Session | None = None) -> list[Message]:
     """A session is off: tell every family due at it, and whether a week was added."""
-    cancel_queued_reminders(session)
-    run = session.run
-    course = course_context(run)
-    messages: list[Message] = []
-    for enrolment in attending(session):
-        messages += outbox.to_family_carers(
-            family=enrolment.referral.family,
-            kind="session_cancelled",
-            context={
-                **course,
-                "baby": baby_name(enrolment),
-                "week": session.number,
-                "was": when(session.starts_at),
-                "replacement": when(replacement.starts_at) if replacement else "",
-            },
-            dedupe=f"session_cancelled:{session.pk}:{enrolment.pk}",
-            run=run,
-        )
-    return messages
+    return _tell_attending(
+        session,
+        kind="session_cancelled",
+        dedupe=f"session_cancelled:{session.pk}",
+        extra={
+            "was": when(session.starts_at),
+            "replacement": when(replacement.starts_at) if replacement else "",
+        },
+    )
 
 
 def missed_session(

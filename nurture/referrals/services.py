@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules, Venue
-from nurture.audit.services import record, record_many
+from nurture.audit.services import person, record, record_many
 from nurture.errors import Conflict, DomainError
 from nurture.families.models import Baby
 from nurture.referrals import eligibility, states
@@ -108,7 +108,7 @@ def _move(referral: Referral, to_status: str, *, actor: Any, note: str = "") -> 
     note = note[:300]
     ReferralEvent.objects.create(
         referral=referral,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person(actor),
         from_status=referral.status,
         to_status=to_status,
         note=note,
@@ -124,11 +124,9 @@ def move_many(referrals: list[Referral], to_status: str, *, actor: Any, note: st
     if not referrals:
         return
     note = note[:300]
-    person = actor if getattr(actor, "pk", None) else None
+    who = person(actor)
     ReferralEvent.objects.bulk_create(
-        ReferralEvent(
-            referral=r, actor=person, from_status=r.status, to_status=to_status, note=note
-        )
+        ReferralEvent(referral=r, actor=who, from_status=r.status, to_status=to_status, note=note)
         for r in referrals
     )
     Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
@@ -200,7 +198,7 @@ def referral_create(
         provider_id=family.provider_id,
         family=family,
         baby=baby,
-        referred_by=actor if getattr(actor, "pk", None) else None,
+        referred_by=person(actor),
         reasons=sorted(set(details.reasons)),
         reason_other=details.reason_other.strip(),
         priority=details.priority,
