@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-browser lint typecheck check clean
+.PHONY: run setup system-packages browser-packages test test-browser lint typecheck check clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.dev: $(VENV)/.runtime pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
-setup: $(VENV)/.runtime
+setup: $(VENV)/.runtime system-packages
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py createcachetable
@@ -25,16 +25,29 @@ setup: $(VENV)/.runtime
 run: setup
 	$(BIN)/python scripts/run.py
 
-# Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip.
-chromium:
-	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); } || \
-	  echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)."
+# Debian packages Nurture needs: Pango, HarfBuzz's font subsetter and a font for PDFs
+# (WeasyPrint), and Chromium for the browser tests. Installed when we can (root with apt-get);
+# otherwise we say what is missing: PDFs fail without the first ones, browser tests skip.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+BROWSER_PACKAGES := chromium
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; }; } || \
+	  echo "Not installed:$$missing ($(2); apt-get install$$missing)."
+endef
 
-test: $(VENV)/.dev chromium
+system-packages:
+	$(call apt_ensure,$(PDF_PACKAGES),printable handouts need them)
+
+browser-packages:
+	$(call apt_ensure,$(BROWSER_PACKAGES),browser tests will be skipped)
+
+test: $(VENV)/.dev system-packages browser-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-browser: $(VENV)/.dev chromium
+test-browser: $(VENV)/.dev system-packages browser-packages
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

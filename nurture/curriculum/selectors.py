@@ -3,11 +3,19 @@ the callers decide who sees which course week. Each read makes a fixed number of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db.models import F, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
 
+from nurture.accounts import policy
+from nurture.courses import selectors as course_selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke, WeekPlan
+from nurture.families.models import Family
 
 
 def week_plan_for(provider_id: int | None) -> WeekPlan | None:
@@ -113,3 +121,69 @@ def routine_with_steps(slug: str) -> Routine:
     """A routine with its steps, strokes and rituals loaded (for a guided session)."""
     steps = RoutineStep.objects.select_related("stroke__area", "ritual").order_by("position")
     return Routine.objects.prefetch_related(Prefetch("steps", steps)).get(slug=slug)
+
+
+# --- Whose week plan a user follows ----------------------------------------------------------
+
+
+def course_week(sessions: Iterable[Any], now: datetime) -> int:
+    """The course week a run has reached: how many of its sessions (not cancelled) have
+    started by ``now``; 1 before the first."""
+    started = sum(1 for s in sessions if s.status != "cancelled" and s.starts_at <= now)
+    return max(started, 1)
+
+
+@dataclass(frozen=True)
+class FollowedPlan:
+    """The week plan someone follows, and where they are on it.
+
+    Parents follow the plan of their course's provider (before a course: their family's
+    provider); ``enrolment`` is their latest course place and ``current_week`` its week.
+    Staff follow their own provider's plan; ``providers`` are the ones they may choose
+    between (a chooser is worth showing when there is more than one)."""
+
+    plan: WeekPlan | None
+    provider_id: int | None
+    current_week: int = 1
+    enrolment: Any = None
+    providers: list[Any] = field(default_factory=list)
+
+
+def plan_followed_by(
+    user: Any, *, provider: Any = None, now: datetime | None = None
+) -> FollowedPlan:
+    """Whose week plan ``user`` sees. ``provider`` (an id, e.g. from ``?provider=``) picks one
+    of the providers the user works for; without it a parent gets their family's plan and
+    staff their first provider's. Http404 when the user is neither, or asks for a provider
+    that is not theirs."""
+    scope = policy.scope_of(user)
+    if provider in (None, "") and scope.family_id is not None:
+        enrolment = next(iter(course_selectors.enrolments_for_family(user)), None)
+        provider_id: int | None = None
+        week = 1
+        if enrolment is not None:
+            provider_id = enrolment.run.provider_id
+            week = course_week(enrolment.run.sessions.all(), now or timezone.now())
+        else:
+            family = Family.objects.filter(pk=scope.family_id)
+            provider_id = family.values_list("provider_id", flat=True).first()
+        return FollowedPlan(week_plan_for(provider_id), provider_id, week, enrolment)
+
+    providers = list(policy.providers_visible_to(user).order_by("name", "pk"))
+    providers.sort(key=lambda p: p.pk not in scope.provider_roles)  # own ones first (admins)
+    if provider in (None, ""):
+        chosen = providers[0] if providers else None
+    else:
+        chosen = next((p for p in providers if str(p.pk) == str(provider)), None)
+    if chosen is None:
+        raise Http404("Not found.")
+    return FollowedPlan(week_plan_for(chosen.pk), chosen.pk, providers=providers)
+
+
+def week_guide_for(user: Any, week: int, *, provider: Any = None) -> tuple[FollowedPlan, WeekCards]:
+    """The stroke cards of course week ``week`` of the plan ``user`` follows (see
+    ``plan_followed_by``). Http404 for a week the plan does not have."""
+    followed = plan_followed_by(user, provider=provider)
+    if followed.plan is None or not 1 <= week <= followed.plan.week_count:
+        raise Http404("Not found.")
+    return followed, stroke_cards(followed.plan, week)
