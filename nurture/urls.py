@@ -19,6 +19,8 @@ urlpatterns = [
     path("courses/", include("nurture.courses.urls")),
     path("my-course/", include("nurture.courses.family_urls")),
     path("strokes/", include("nurture.curriculum.urls")),
+    path("practice/", include("nurture.practice.urls")),
+    path("", include("nurture.practice.journal_urls")),
     path("", include("nurture.notify.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

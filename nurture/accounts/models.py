@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from nurture.accounts.roles import STAFF_ROLES, Role
@@ -71,6 +72,29 @@ class ProgrammeRules(models.Model):
     )
     waiting_list_by_area = models.BooleanField(
         default=False, help_text="Keep a waiting list per venue area instead of one list."
+    )
+    # Home practice: the readiness check before a massage (practice/readiness.py, domain §3).
+    immunisation_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MaxValueValidator(336)],
+        help_text="Hours after an immunisation when the readiness check steps in.",
+    )
+    immunisation_action = models.CharField(
+        max_length=10,
+        choices=[("defer", "Not today"), ("skip-area", "Leave out the injection site")],
+        default="defer",
+        help_text="What the readiness check says after a recent immunisation.",
+    )
+    feed_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MaxValueValidator(180)],
+        help_text="Minutes to wait after a feed.",
+    )
+    feed_action = models.CharField(
+        max_length=10,
+        choices=[("wait", "Wait"), ("skip-area", "Leave out the tummy")],
+        default="wait",
+        help_text="What the readiness check says soon after a feed.",
     )
 
     class Meta:

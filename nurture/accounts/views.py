@@ -20,6 +20,7 @@ from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
 from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
+from nurture.practice import home as practice_home
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,11 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = policy.roles_of(request.user)
     context: dict[str, object] = {"roles": roles, "today": timezone.localdate(), "Role": Role}
     if Role.PARENT in roles:
-        context["own_family"] = family_selectors.own_family(request.user)
+        context["own_family"] = own_family = family_selectors.own_family(request.user)
         context["pending_offers"] = list(course_selectors.offers_for_family(request.user))
+        if own_family is not None:
+            babies = list(own_family.babies.all())
+            context["practice"] = practice_home.practice_for_home(request.user, babies)
     if Role.HEALTH_VISITOR in roles:
         context["referred_families"] = list(
             family_selectors.family_list(request.user).filter(health_visitor=request.user)[:50]

@@ -16,8 +16,11 @@ from pydantic import Field
 
 from nurture.api.auth import API_AUTH
 from nurture.api.problems import Problem
-from nurture.practice import selectors, services
+from nurture.errors import DomainError
+from nurture.practice import plans, selectors, services
+from nurture.practice.checks import rules_config_for
 from nurture.practice.cues import BabyState, CryingReason
+from nurture.practice.guide import guide_for
 from nurture.practice.models import (
     CueEvent,
     CueTap,
@@ -28,7 +31,7 @@ from nurture.practice.models import (
     StopReason,
     TummyTrouble,
 )
-from nurture.practice.readiness import Answers, assess
+from nurture.practice.readiness import Answers, Verdict, assess
 
 router = Router(tags=["practice"], auth=API_AUTH)
 
@@ -53,7 +56,9 @@ class SessionIn(Schema):
     id: uuid.UUID = Field(description="Client-generated id: sending it again stores once.")
     started_at: datetime
     ended_at: datetime
-    outcome: Outcome
+    outcome: Outcome | None = Field(
+        default=None, description="Required without `engine`; with it, read from the replay."
+    )
     stop_reason: StopReason | None = None
     areas: list[str] = Field(default=[], max_length=20)
     strokes: list[str] = Field(default=[], max_length=100)
@@ -138,7 +143,7 @@ class DiaryOut(Schema):
         return entry.carer.given_name
 
 
-class ReadinessIn(Schema):
+class AnswersIn(Schema):
     hours_since_immunisation: float | None = Field(default=None, ge=0, le=24 * 365)
     injection_sites: list[str] = Field(default=[], max_length=4)
     unwell: bool = False
@@ -149,6 +154,35 @@ class ReadinessIn(Schema):
     minutes_since_feed: float | None = Field(default=None, ge=0, le=24 * 60 * 7)
     state: BabyState = BabyState.QUIET_ALERT
     hungry: bool = False
+
+    def answers(self) -> Answers:
+        def since(amount: float | None, unit: str) -> timedelta | None:
+            return None if amount is None else timedelta(**{unit: amount})
+
+        return Answers(
+            since_immunisation=since(self.hours_since_immunisation, "hours"),
+            injection_sites=tuple(self.injection_sites),
+            unwell=self.unwell,
+            feverish=self.feverish,
+            sore_skin_areas=tuple(self.sore_skin_areas),
+            cord_healed=self.cord_healed,
+            tummy_upset=self.tummy_upset,
+            since_feed=since(self.minutes_since_feed, "minutes"),
+            state=self.state,
+            hungry=self.hungry,
+        )
+
+
+class ReadinessIn(AnswersIn):
+    baby_id: uuid.UUID | None = Field(
+        default=None, description="Check against the rules of this baby's provider."
+    )
+
+
+class GuideIn(AnswersIn):
+    routine: str = Field(
+        default=plans.THIS_WEEK, max_length=60, description="One of the choices returned."
+    )
 
 
 class ReasonOut(Schema):
@@ -175,7 +209,7 @@ def _session_data(payload: SessionIn) -> services.SessionData:
         id=payload.id,
         started_at=payload.started_at,
         ended_at=payload.ended_at,
-        outcome=payload.outcome,
+        outcome=payload.outcome or "",
         stop_reason=payload.stop_reason or "",
         areas=payload.areas,
         strokes=payload.strokes,
@@ -255,25 +289,53 @@ def diary_add(request: HttpRequest, baby_id: uuid.UUID, payload: DiaryIn) -> Sta
     return Status(201 if created else 200, entry)
 
 
-@router.post("/readiness", response={200: ReadinessOut, 422: Problem})
+@router.post("/readiness", response={200: ReadinessOut, 404: Problem, 422: Problem})
 def readiness(request: HttpRequest, payload: ReadinessIn) -> Any:
     """Is now a good time? Checks the answers against the rules; nothing is stored."""
+    config = None
+    if payload.baby_id is not None:
+        baby = selectors.practice_baby(request.user, payload.baby_id)
+        config = rules_config_for(baby.family.provider_id)
+    result = assess(payload.answers(), config)
+    return {**result.to_dict(), "message": result.message}
 
-    def since(amount: float | None, unit: str) -> timedelta | None:
-        return None if amount is None else timedelta(**{unit: amount})
 
-    result = assess(
-        Answers(
-            since_immunisation=since(payload.hours_since_immunisation, "hours"),
-            injection_sites=tuple(payload.injection_sites),
-            unwell=payload.unwell,
-            feverish=payload.feverish,
-            sore_skin_areas=tuple(payload.sore_skin_areas),
-            cord_healed=payload.cord_healed,
-            tummy_upset=payload.tummy_upset,
-            since_feed=since(payload.minutes_since_feed, "minutes"),
-            state=payload.state,
-            hungry=payload.hungry,
+class ChoiceOut(Schema):
+    slug: str
+    name: str
+    purpose: str
+    minutes: int
+
+
+class GuideOut(Schema):
+    readiness: ReadinessOut
+    choices: list[ChoiceOut]
+    guide: dict[str, Any] | None = Field(
+        description=(
+            "When the check lets the session go ahead: the engine's starting record (send it "
+            "back as `engine` with the events added), the table of steps and answers to walk "
+            "(each node's `edges` name the answers it takes), and each stroke's words."
         )
     )
-    return {**result.to_dict(), "message": result.message}
+
+
+@router.post("/babies/{uuid:baby_id}/guide", response={200: GuideOut, 404: Problem, 422: Problem})
+def guide(request: HttpRequest, baby_id: uuid.UUID, payload: GuideIn) -> Any:
+    """Check readiness with the provider's rules and, if it is a good time, start a guided
+    session of the chosen routine. Nothing is stored until the session is sent."""
+    baby = selectors.practice_baby(request.user, baby_id)
+    cards = plans.cards_for_family(request.user, baby)
+    if cards is None:
+        raise DomainError({"routine": "The curriculum has not been loaded yet."})
+    result = assess(payload.answers(), rules_config_for(baby.family.provider_id))
+    chosen = None
+    if result.verdict in (Verdict.GO, Verdict.GO_SKIPPING_AREAS):
+        plan = plans.guide_plan(baby, cards, payload.routine)
+        if plan is None:
+            raise DomainError({"routine": "Choose one of this family's routines."})
+        chosen = guide_for(baby, plan, result)
+    return {
+        "readiness": {**result.to_dict(), "message": result.message},
+        "choices": plans.choices(cards),
+        "guide": chosen,
+    }

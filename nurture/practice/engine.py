@@ -330,7 +330,8 @@ def _on_readiness(plan: Plan, s: State, event: Event) -> State:
     if not route:
         notice = "Every area in today's plan needs a rest today."
         return _end(s, StepKind.DEFERRED, EndReason.DEFERRED, notice)
-    return replace(s, step=StepKind.BABY_STATE, route=route, notice=result.message if skip else "")
+    notice = result.message_naming(plan.name) if skip else ""
+    return replace(s, step=StepKind.BABY_STATE, route=route, notice=notice)
 
 
 def _on_baby_state(plan: Plan, s: State, event: Event) -> State:

@@ -10,7 +10,7 @@ defer beats wait, and wait beats leaving out areas (areas to leave out still app
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -260,6 +260,10 @@ class Readiness:
     @property
     def message(self) -> str:
         """A short headline for the parent."""
+        return self.message_naming(lambda area: area)
+
+    def message_naming(self, name: Callable[[str], str]) -> str:
+        """The headline, with areas called by ``name`` (an area id gives its display name)."""
         if self.verdict is Verdict.DEFER:
             return f"Not today. {DEFER_SUGGESTION}"
         if self.verdict is Verdict.WAIT:
@@ -267,7 +271,8 @@ class Readiness:
             waits += [f"until your baby is {until}" for until in self.wait_until]
             return f"Let's wait {' and '.join(waits)}."
         if self.verdict is Verdict.GO_SKIPPING_AREAS:
-            return f"Ready when you are. Today we'll leave out: {', '.join(self.skip_areas)}."
+            skipped = ", ".join(name(area) for area in self.skip_areas)
+            return f"Ready when you are. Today we'll leave out: {skipped}."
         return "Ready when you are."
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from nurture.accounts import policy
 from nurture.audit.services import record
@@ -32,9 +33,16 @@ from nurture.practice.models import (
     StopReason,
 )
 from nurture.practice.readiness import Readiness
+from nurture.practice.replay import (
+    TAP_TO_CUE,
+    areas_and_strokes,
+    check_cue_events,
+    recorded_outcome,
+)
 
 MAX_EVENTS = 500
-TAP_TO_CUE = {CueTap.HAPPY: Cue.COMFORTABLE, CueTap.NOT_SURE: Cue.MIXED, CueTap.UPSET: Cue.STRESS}
+DIARY_DAYS_BACK = 31
+"""A diary entry may be for today or up to this many days back, never the future."""
 ID_TAKEN = "This id cannot be used. Generate a new one."
 
 
@@ -132,9 +140,11 @@ def _check_events(data: SessionData, stored: list[CueEvent]) -> None:
         raise DomainError({"outcome": "A session with a stress sign ends stopped, for stress."})
 
 
-def _check_session(data: SessionData) -> None:
+def _check_session(data: SessionData) -> SessionData:
+    """Check a session; with the engine's record, how it ended and its areas and strokes
+    come from replaying it (the browser may leave them out)."""
     problems: dict[str, str] = {}
-    if data.outcome not in Outcome.values:
+    if (data.outcome or data.engine is None) and data.outcome not in Outcome.values:
         problems["outcome"] = "Choose completed, paused_and_resumed or stopped."
     if data.outcome == Outcome.STOPPED and data.stop_reason not in StopReason.values:
         problems["stop_reason"] = "Say why the session stopped."
@@ -149,13 +159,29 @@ def _check_session(data: SessionData) -> None:
             problems["readiness"] = "Not a readiness result."
     if problems:
         raise DomainError(problems)
-    if data.engine is not None:
-        try:
-            Session.from_dict(data.engine)
-        except EventRejected as error:
-            # A replay that runs on after the session ended is events after a stress sign
-            # (or another ending): name the events, as for the cue events themselves.
-            raise DomainError({"events": str(error)}) from None
+    if data.engine is None:
+        return data
+    try:
+        session = Session.from_dict(data.engine)
+    except EventRejected as error:
+        # A replay that runs on after the session ended is events after a stress sign
+        # (or another ending): name the events, as for the cue events themselves.
+        raise DomainError({"events": str(error)}) from None
+    outcome, stop_reason = recorded_outcome(session)
+    if data.outcome and (data.outcome, data.stop_reason) != (outcome, stop_reason):
+        raise DomainError({"outcome": "This is not how the guided session ended."})
+    check_cue_events(session, data.events)
+    areas, strokes = areas_and_strokes(session)
+    checked = next((e.readiness for e in session.events if e.readiness is not None), None)
+    readiness = data.readiness or (checked.to_dict() if checked else None)
+    return replace(
+        data,
+        outcome=outcome,
+        stop_reason=stop_reason,
+        areas=areas,
+        strokes=strokes,
+        readiness=readiness,
+    )
 
 
 @transaction.atomic
@@ -170,7 +196,7 @@ def session_save(*, actor: Any, baby: Baby, data: SessionData) -> tuple[Practice
     existing = PracticeSession.objects.filter(pk=data.id).first()
     if existing is not None and existing.baby_id != baby.pk:
         raise DomainError({"id": ID_TAKEN})
-    _check_session(data)
+    data = _check_session(data)
     event_ids = [event.id for event in data.events]
     if len(set(event_ids)) != len(event_ids):
         raise DomainError({"events": "Each cue event needs its own id."})
@@ -251,6 +277,11 @@ def _check_diary(data: DiaryData) -> None:
     if data.kind not in DiaryKind.values:
         raise DomainError({"kind": "Choose sleep, tummy, crying, feed or mood."})
     problems: dict[str, str] = {}
+    today = timezone.localdate()
+    if data.date > today:
+        problems["date"] = "Choose today or an earlier day."
+    elif data.date < today - timedelta(days=DIARY_DAYS_BACK):
+        problems["date"] = f"Choose a day in the last {DIARY_DAYS_BACK} days."
     own = _DIARY_FIELDS[data.kind]
     for name in ("night_sleep_hours", "settling", "tummy", "crying_minutes", "feeds", "mood"):
         value = getattr(data, name)

@@ -220,3 +220,25 @@ def test_openapi_lists_the_practice_routes() -> None:
         "/api/v1/babies/{baby_id}/diary",
         "/api/v1/readiness",
     } <= paths
+
+
+def test_readiness_for_a_baby_uses_its_providers_rules(world: World) -> None:
+    from nurture.accounts.models import ProgrammeRules
+
+    ProgrammeRules.objects.create(
+        provider=world.provider_a, feed_minutes=60, immunisation_action="skip-area"
+    )
+    baby = world.families["a1"].babies.get()
+    client = api_client_for(world.users["parent_a"])
+    answers = {"minutes_since_feed": 45, "hours_since_immunisation": 10}
+    default = client.post("/api/v1/readiness", answers, content_type="application/json").json()
+    assert default["verdict"] == "defer" and default["wait_minutes"] is None
+    theirs = client.post(
+        "/api/v1/readiness", {**answers, "baby_id": str(baby.pk)}, content_type="application/json"
+    ).json()
+    assert theirs["verdict"] == "wait" and theirs["wait_minutes"] == 15
+    assert "legs-and-feet" in theirs["skip_areas"]
+    other = api_client_for(world.users["parent_b"]).post(
+        "/api/v1/readiness", {**answers, "baby_id": str(baby.pk)}, content_type="application/json"
+    )
+    assert other.status_code == 404

@@ -157,12 +157,108 @@ def test_an_engine_replay_that_runs_on_after_stress_is_refused(world: World) -> 
         )
     assert list(error.value.errors) == ["events"]
     ok = {**saved, "events": saved["events"][:-1]}
+    upset = services.CueEventData(
+        id=uuid.uuid4(),
+        sequence=4,
+        step="stroke:legs-and-feet:0",
+        area="legs-and-feet",
+        stroke="thigh-milking",
+        cue="upset",
+        at=timezone.now(),
+    )
+    data = session_data(0, engine=ok, outcome="stopped", stop_reason="stress", events=[upset])
     _, created = services.session_save(
-        actor=world.users["parent_a"],
-        baby=baby_of(world),
-        data=session_data(0, engine=ok, outcome="stopped", stop_reason="stress"),
+        actor=world.users["parent_a"], baby=baby_of(world), data=data
     )
     assert created
+
+
+def guided(*cues: Cue) -> Session:
+    plan = Plan(
+        (
+            PlanArea("legs-and-feet", ("thigh-milking", "foot-press")),
+            PlanArea("tummy", ("water-wheel",)),
+        )
+    )
+    engine = Session(plan)
+    engine.readiness(assess(Answers()))
+    engine.baby_state(BabyState.QUIET_ALERT)
+    engine.permission(Permission.ENGAGED)
+    for cue in cues:
+        if engine.step.kind == "pause":
+            engine.next()
+        engine.cue(cue)
+    while not engine.final:
+        engine.next()
+    return engine
+
+
+def sent_events(engine: Session) -> list[services.CueEventData]:
+    taps = {"comfortable": "happy", "mixed": "not_sure", "stress": "upset"}
+    return [
+        services.CueEventData(
+            id=uuid.uuid4(),
+            sequence=event.seq,
+            step=f"{event.step}:{event.area}:{event.stroke_index}",
+            area=event.area or "",
+            stroke=event.stroke or "",
+            cue=taps[event.value],
+            at=timezone.now(),
+        )
+        for event in engine.events
+        if event.kind == "cue"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cues", "outcome", "areas", "strokes"),
+    [
+        ((Cue.COMFORTABLE,) * 3, "completed", ["legs-and-feet", "tummy"], 3),
+        ((Cue.MIXED, Cue.COMFORTABLE, Cue.COMFORTABLE, Cue.COMFORTABLE), "paused_and_resumed",
+         ["legs-and-feet", "tummy"], 4),
+    ],
+)  # fmt: skip
+def test_how_a_guided_session_ended_comes_from_its_replay(
+    world: World, cues: tuple[Cue, ...], outcome: str, areas: list[str], strokes: int
+) -> None:
+    engine = guided(*cues)
+    data = session_data(
+        0, engine=engine.to_dict(), outcome="", areas=[], strokes=[], readiness=None,
+        events=sent_events(engine),
+    )  # fmt: skip
+    session, _ = services.session_save(
+        actor=world.users["parent_a"], baby=baby_of(world), data=data
+    )
+    assert (session.outcome, session.stop_reason) == (outcome, "")
+    assert session.areas == areas and len(session.strokes) == strokes
+    assert session.readiness == assess(Answers()).to_dict()
+    assert session.cue_events.count() == len(cues)
+
+
+def test_a_guided_session_that_ended_early_is_stopped_ended_early(world: World) -> None:
+    engine = guided(Cue.MIXED, Cue.MIXED)
+    data = session_data(0, engine=engine.to_dict(), outcome="", events=sent_events(engine))
+    session, _ = services.session_save(
+        actor=world.users["parent_a"], baby=baby_of(world), data=data
+    )
+    assert (session.outcome, session.stop_reason) == ("stopped", "ended_early")
+
+
+@pytest.mark.parametrize("tamper", ["outcome", "drop_event", "change_tap"])
+def test_a_guided_session_must_match_its_replay(world: World, tamper: str) -> None:
+    engine = guided(Cue.COMFORTABLE, Cue.MIXED, Cue.COMFORTABLE, Cue.COMFORTABLE)
+    events = sent_events(engine)
+    data = session_data(0, engine=engine.to_dict(), outcome="", events=events)
+    if tamper == "outcome":
+        data = replace(data, outcome="completed")
+    elif tamper == "drop_event":
+        data = replace(data, events=events[:-1])
+    else:
+        data = replace(data, events=[replace(events[0], cue="not_sure"), *events[1:]])
+    with pytest.raises(DomainError) as error:
+        services.session_save(actor=world.users["parent_a"], baby=baby_of(world), data=data)
+    assert list(error.value.errors) == ["outcome" if tamper == "outcome" else "events"]
+    assert not PracticeSession.objects.exists()
 
 
 @pytest.mark.parametrize(
