@@ -1,15 +1,17 @@
-"""API: the message log, sending a message again, and each enrolment's calendar link.
+"""API: the message log, sending a message again, each enrolment's calendar link, and a
+carer's own practice reminders.
 
 Scoped like the pages: the message log is for staff who may see the family or run; a
-calendar link for the family themselves and staff who look after them. Contact preferences
-are changed through ``PATCH /carers/{id}``.
+calendar link for the family themselves and staff who look after them; practice reminders
+for the carer alone. Contact preferences are changed through ``PATCH /carers/{id}``, practice
+reminders through ``PATCH /carers/{id}/practice-reminders``.
 """
 
 # No ``from __future__ import annotations``: the paginated routes' path parameters must be
 # real types, because ninja reads them through the pagination wrapper's globals.
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -19,8 +21,17 @@ from pydantic import Field
 from nurture.accounts import policy
 from nurture.api.auth import API_AUTH
 from nurture.api.problems import Problem
-from nurture.notify import calendar_links, selectors
-from nurture.notify.models import Channel, Message, MessageStatus
+from nurture.api.schemas import PatchSchema
+from nurture.notify import calendar_links, practice_nudges, selectors
+from nurture.notify.models import (
+    EARLIEST_NUDGE_HOUR,
+    LATEST_NUDGE_HOUR,
+    MOST_NUDGE_DAYS,
+    Channel,
+    Message,
+    MessageStatus,
+    PracticeNudge,
+)
 from nurture.notify.views import resend_message
 
 router = Router(tags=["messages"], auth=API_AUTH)
@@ -56,6 +67,29 @@ class MessageOut(Schema):
 class CalendarLinkOut(Schema):
     url: str = Field(description="Subscribe to this in a calendar app; no login needed.")
     webcal_url: str = Field(description="The same link for phones (opens the calendar app).")
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class PracticeRemindersOut(Schema):
+    carer_id: uuid.UUID
+    enabled: bool = Field(description="Off until the carer turns it on.")
+    days: list[Weekday] = Field(description="The days a reminder may go, Monday first.")
+    hour: int = Field(description="The local hour (UK time) from which it may go.")
+    time_label: str
+
+    @staticmethod
+    def resolve_time_label(nudge: PracticeNudge) -> str:
+        return practice_nudges.hour_label(nudge.hour)
+
+
+class PracticeRemindersPatch(PatchSchema):
+    enabled: bool | None = None
+    days: list[Weekday] | None = Field(
+        default=None, max_length=MOST_NUDGE_DAYS, description="Up to three days."
+    )
+    hour: int | None = Field(default=None, ge=EARLIEST_NUDGE_HOUR, le=LATEST_NUDGE_HOUR)
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -123,3 +157,35 @@ def calendar_link_revoke(request: HttpRequest, enrolment_id: uuid.UUID) -> Any:
     """The family or staff who manage the course: make a new link; the old one stops working."""
     enrolment = selectors.revocable_enrolment(request.user, enrolment_id)
     return _link(calendar_links.revoke(actor=request.user, enrolment=enrolment))
+
+
+# --- Practice reminders ------------------------------------------------------------------------
+
+
+@router.get(
+    "/carers/{uuid:carer_id}/practice-reminders",
+    response={200: PracticeRemindersOut, 404: Problem},
+)
+def practice_reminders(request: HttpRequest, carer_id: uuid.UUID) -> Any:
+    """The carer's own home-practice reminders. Only the carer themself: others get 404."""
+    return practice_nudges.preference_for(selectors.own_carer(request.user, carer_id))
+
+
+@router.patch(
+    "/carers/{uuid:carer_id}/practice-reminders",
+    response={200: PracticeRemindersOut, 404: Problem, 422: Problem},
+)
+def practice_reminders_update(
+    request: HttpRequest, carer_id: uuid.UUID, payload: PracticeRemindersPatch
+) -> Any:
+    """Turn the carer's own practice reminders on or off, or change their days (up to three)
+    or hour. Leave a field out to keep it."""
+    carer = selectors.own_carer(request.user, carer_id)
+    current = practice_nudges.preference_for(carer)
+    changes = payload.model_dump(exclude_unset=True)
+    choice = practice_nudges.Choice(
+        enabled=changes.get("enabled", current.enabled),
+        days=changes.get("days", current.days),
+        hour=changes.get("hour", current.hour),
+    )
+    return practice_nudges.practice_nudge_update(actor=request.user, carer=carer, choice=choice)

@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
+from django.db.models.lookups import LessThanOrEqual
 
 from nurture.accounts.models import Provider
 
@@ -92,3 +94,84 @@ class Message(models.Model):
 
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
+
+
+# --- Home-practice nudges ------------------------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MOST_NUDGE_DAYS = 3
+EARLIEST_NUDGE_HOUR = 7
+LATEST_NUDGE_HOUR = 20
+
+
+class PracticeNudge(models.Model):
+    """A parent's own choice to be nudged to practise at home: off until they turn it on.
+
+    One boolean a weekday (rather than a list) so the periodic job finds today's carers with
+    a plain filter on either database, and the database itself refuses a fourth day.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    carer = models.OneToOneField(
+        "families.Carer", on_delete=models.CASCADE, related_name="practice_nudge"
+    )
+    enabled = models.BooleanField(default=False)
+    monday = models.BooleanField(default=False)
+    tuesday = models.BooleanField(default=False)
+    wednesday = models.BooleanField(default=False)
+    thursday = models.BooleanField(default=False)
+    friday = models.BooleanField(default=False)
+    saturday = models.BooleanField(default=False)
+    sunday = models.BooleanField(default=False)
+    hour = models.PositiveSmallIntegerField(
+        default=10, help_text="Local hour (Europe/London) from which the nudge may go."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    sum(
+                        (Cast(models.F(day), models.IntegerField()) for day in WEEKDAYS[1:]),
+                        Cast(models.F(WEEKDAYS[0]), models.IntegerField()),
+                    ),
+                    MOST_NUDGE_DAYS,
+                ),
+                name="practice_nudge_at_most_three_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hour__gte=EARLIEST_NUDGE_HOUR, hour__lte=LATEST_NUDGE_HOUR),
+                name="practice_nudge_hour_in_the_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice reminders for carer {self.carer_id}"
+
+    @property
+    def days(self) -> list[str]:
+        """The chosen weekdays, Monday first."""
+        return [day for day in WEEKDAYS if getattr(self, day)]
+
+
+class PracticeNudgeSent(models.Model):
+    """One row per carer per local date a nudge was queued. The unique pair is what stops a
+    second nudge on the same day, whichever process or run tries; the rolling limit of three
+    in seven days is counted from these rows under a lock on the carer's preference."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    carer = models.ForeignKey(
+        "families.Carer", on_delete=models.CASCADE, related_name="practice_nudges_sent"
+    )
+    date = models.DateField(help_text="The local date the nudge was for.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["carer", "date"], name="practice_nudge_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice nudge for carer {self.carer_id} on {self.date}"

@@ -3,6 +3,7 @@ the message, so the two commit together or not at all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -79,40 +80,81 @@ def to_family(
     """Queue ``kind`` for one carer on each channel they agreed to. ``dedupe`` names the
     event (e.g. "offer_made:<offer id>"); the same event never queues the same message twice."""
     now = now or timezone.now()
-    urgent = KINDS[kind].urgent
     queued = []
-    for channel, address in channels_for(carer):
-        subject, text, html = render(kind, channel, {"carer": carer, **context})
-        message = _create(
-            Message(
-                provider_id=carer.family.provider_id,
-                family_id=carer.family_id,
-                run=run,
-                carer=carer,
-                channel=channel,
-                to_address=address,
-                kind=kind,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                attachment_name=attachment.name if attachment and channel == Channel.EMAIL else "",
-                attachment=attachment.content if attachment and channel == Channel.EMAIL else b"",
-                dedupe_key=f"{dedupe}:{carer.pk}:{channel}",
-                urgent=urgent,
-                send_after=send_after(now, urgent=urgent),
-                next_attempt_at=now,
-            )
-        )
-        if message is not None:
+    for message in _messages(kind, carer, context, dedupe, now, run=run, attachment=attachment):
+        if _create(message) is not None:
             queued.append(message)
     return queued
 
 
-def cancel_queued(*, family_id: Any, run_id: Any = None, reason: str) -> int:
-    """Call off messages not yet sent to a family (for a run), e.g. when they leave it."""
+def to_many_carers(
+    *, kind: str, recipients: Iterable[tuple[Carer, dict[str, Any], str]], now: datetime
+) -> list[Message]:
+    """Queue ``kind`` for many carers at once: (carer, context, dedupe) each, in one insert,
+    so a scheduled job's queries stay bounded however many carers it serves. A message whose
+    dedupe key is taken is skipped. They are not handed to a worker one by one: the periodic
+    delivery job (every minute) sends them once due. Returns the messages it tried to queue."""
+    messages = [
+        message
+        for carer, context, dedupe in recipients
+        for message in _messages(kind, carer, context, dedupe, now)
+    ]
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return messages
+
+
+def _messages(
+    kind: str,
+    carer: Carer,
+    context: dict[str, Any],
+    dedupe: str,
+    now: datetime,
+    *,
+    run: Any = None,
+    attachment: Attachment | None = None,
+) -> Iterator[Message]:
+    """One unsaved message for each channel the carer agreed to."""
+    urgent = KINDS[kind].urgent
+    for channel, address in channels_for(carer):
+        subject, text, html = render(kind, channel, {"carer": carer, **context})
+        attach = attachment if channel == Channel.EMAIL else None
+        yield Message(
+            provider_id=carer.family.provider_id,
+            family_id=carer.family_id,
+            run=run,
+            carer=carer,
+            channel=channel,
+            to_address=address,
+            kind=kind,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            attachment_name=attach.name if attach else "",
+            attachment=attach.content if attach else b"",
+            dedupe_key=f"{dedupe}:{carer.pk}:{channel}",
+            urgent=urgent,
+            send_after=send_after(now, urgent=urgent),
+            next_attempt_at=now,
+        )
+
+
+def cancel_queued(
+    *,
+    family_id: Any,
+    run_id: Any = None,
+    carer_id: Any = None,
+    kind: str | None = None,
+    reason: str,
+) -> int:
+    """Call off messages not yet sent to a family (for a run, to a carer, of a kind), e.g.
+    when they leave the run."""
     rows = Message.objects.filter(family_id=family_id, status=MessageStatus.QUEUED)
     if run_id is not None:
         rows = rows.filter(run_id=run_id)
+    if carer_id is not None:
+        rows = rows.filter(carer_id=carer_id)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
     return rows.update(status=MessageStatus.CANCELLED, last_error=reason[:300])
 
 

@@ -18,7 +18,7 @@ from nurture.accounts.roles import Role
 from nurture.courses import selectors as course_selectors
 from nurture.courses.models import CourseRun, Enrolment, EnrolmentStatus
 from nurture.families import selectors as family_selectors
-from nurture.families.models import Family
+from nurture.families.models import Carer, Family
 from nurture.notify.models import Message, MessageStatus
 
 # A message still waiting or being sent is not sent again: it would go twice.
@@ -154,3 +154,15 @@ def revocable_enrolment(user: Any, enrolment_id: Any) -> Enrolment:
     if not may_revoke_calendar(user, enrolment):
         raise Http404("Not found.")
     return enrolment
+
+
+# --- A parent's own choices --------------------------------------------------------------------
+
+
+def own_carer(user: Any, carer_id: Any = None) -> Carer:
+    """The signed-in parent's own carer record (and, if an id is given, only when it is that
+    one). Practice reminders are the carer's own choice: staff and other carers get a 404."""
+    carer = family_selectors.own_carer(user)
+    if carer is None or (carer_id is not None and str(carer.pk) != str(carer_id)):
+        raise Http404("Not found.")
+    return carer

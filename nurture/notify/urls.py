@@ -14,4 +14,5 @@ urlpatterns = [
     path("messages/family/<uuid:family_id>/", views.family_messages, name="family_messages"),
     path("messages/run/<uuid:run_id>/", views.run_messages, name="run_messages"),
     path("messages/<uuid:message_id>/send-again/", views.send_again, name="send_again"),
+    path("reminders/practice/", views.practice_reminders, name="practice_reminders"),
 ]

@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from nurture.accounts import policy
+from nurture.accounts.roles import Role
 from nurture.audit.services import record
-from nurture.errors import DomainError
-from nurture.notify import calendar_links, outbox, selectors
+from nurture.errors import DomainError, add_to_forms
+from nurture.notify import calendar_links, outbox, practice_nudges, selectors
+from nurture.notify.forms import PracticeNudgeForm
 from nurture.notify.models import Message, MessageStatus
 
 PAGE_SIZE = 50
@@ -219,3 +221,35 @@ def send_again(request: HttpRequest, message_id: Any) -> HttpResponse:
     else:
         messages.success(request, "Message queued to send again.")
     return redirect(_back(request, default))
+
+
+# --- Practice reminders ------------------------------------------------------------------------
+
+
+@policy.require_roles(Role.PARENT)
+@require_http_methods(["GET", "POST"])
+def practice_reminders(request: HttpRequest) -> HttpResponse:
+    """The parent's own choice of home-practice nudges (off until they turn it on)."""
+    carer = selectors.own_carer(request.user)
+    nudge = practice_nudges.preference_for(carer)
+    form = PracticeNudgeForm(request.POST if request.method == "POST" else None, nudge=nudge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nudge = practice_nudges.practice_nudge_update(
+                actor=request.user, carer=carer, choice=form.choice()
+            )
+        except DomainError as error:
+            add_to_forms(error, {"": form})
+        else:
+            messages.success(
+                request,
+                f"Practice reminders on: {practice_nudges.describe(nudge)}."
+                if nudge.enabled
+                else "Practice reminders are off. You can turn them on again here at any time.",
+            )
+            return redirect("notify:practice_reminders")
+    return render(
+        request,
+        "notify/pages/practice_reminders.html",
+        {"form": form, "carer": carer, "can_send": bool(outbox.channels_for(carer))},
+    )

@@ -74,12 +74,25 @@ CASES: dict[str, Case] = {
     "parent-my-course": Case("parent", lambda: "/my-course/", "Your baby massage course"),
     "parent-decline": Case("parent", _decline_path, "Say no to this place"),
     "parent2-strokes": Case("parent2", lambda: "/strokes/", "Your massage strokes"),
+    "parent-week-guide": Case("parent", lambda: "/strokes/week/2/", "Week 2: baby massage"),
+    "facilitator-week-guide": Case("facilitator", lambda: "/strokes/week/5/", "Week 5"),
     "login": Case(None, lambda: "/accounts/login/", "Log in to Nurture"),
     "welcome": Case(None, lambda: "/", "Calm, connected time with your baby"),
     **{f"home-{username}": Case(username, lambda: "/", "Hello, ") for username in DEMO_ROLES},
     "hv-add-family": Case("hv", lambda: "/families/new/", "Add a family"),
     "hv-add-family-errors": Case("hv", lambda: "/families/new/", "Add a family", "Save family"),
     "parent-family": Case("parent", _own_family_path, "Amira"),
+    "parent-practice-nudge": Case("parent", lambda: "/reminders/practice/", "Practice reminders"),
+    "parent-practice-log": Case(
+        "parent", lambda: f"/practice/{_zara().pk}/log/", "Zara's practice"
+    ),
+    "parent-diary": Case("parent", lambda: f"/diary/{_zara().pk}/", "Zara's diary"),
+    "parent-readiness-check": Case(
+        "parent", lambda: f"/practice/{_zara().pk}/check/", "Is now a good time for Zara?"
+    ),
+    "parent-diary-errors": Case(
+        "parent", lambda: f"/diary/{_zara().pk}/", "Zara's diary", "Save feeds"
+    ),
 }
 
 
