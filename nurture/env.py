@@ -82,6 +82,17 @@ def env_choice(
     return value
 
 
+def env_dir(name: str, *, environ: Mapping[str, str] | None = None) -> Path | None:
+    """An existing directory named by NAME, or None when NAME is unset or empty."""
+    value = _raw(name, environ)
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise ImproperlyConfigured(f"{name} must name an existing directory; got {value!r}.")
+    return path
+
+
 def env_secret(
     name: str, *, fallback_file: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> str:

@@ -23,8 +23,10 @@ class Job:
 
 
 JOBS = [
+    Job("Escalate unacknowledged safety alerts", "nurture.outcomes.escalation:escalate_overdue"),
     Job("Send messages that are due", "nurture.notify.delivery:deliver_due"),
     Job("Queue session and offer reminders", "nurture.notify.reminders:queue_reminders"),
+    Job("Queue home-practice nudges", "nurture.notify.practice_nudges:queue_practice_nudges"),
     Job(
         "Expire offers whose hold has run out, and pass the places on",
         "nurture.courses.places:expire_offers",

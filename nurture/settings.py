@@ -14,6 +14,7 @@ from nurture.env import (
     database_config,
     env_bool,
     env_choice,
+    env_dir,
     env_int,
     env_list,
     env_secret,
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "nurture.notify",
     "nurture.curriculum",
     "nurture.practice",
+    "nurture.outcomes",
     "nurture.api",
 ]
 
@@ -229,6 +231,10 @@ NOTIFY_QUIET_HOURS = (
 # When session reminders go: this many days before, and on the morning of the session.
 NOTIFY_REMINDER_DAYS_BEFORE = env_int("NURTURE_REMINDER_DAYS_BEFORE", 2, minimum=0, maximum=14)
 NOTIFY_SAME_DAY_REMINDER = env_bool("NURTURE_SAME_DAY_REMINDER", True)
+
+# Questionnaire packs a provider holds under licence (e.g. the EPDS): a directory of .toml
+# packs, loaded and checked at start-up next to the packs Nurture ships (see README).
+NURTURE_LICENSED_PACKS_DIR = env_dir("NURTURE_LICENSED_PACKS_DIR")
 
 TASKS = {
     "default": {

@@ -5,8 +5,10 @@ from ninja import NinjaAPI
 from nurture.accounts.api import router as accounts_router
 from nurture.api import problems
 from nurture.courses.api import router as courses_router
+from nurture.curriculum.api import router as curriculum_router
 from nurture.families.api import router as families_router
 from nurture.notify.api import router as notify_router
+from nurture.outcomes.api import router as outcomes_router
 from nurture.practice.api import router as practice_router
 from nurture.referrals.api import router as referrals_router
 
@@ -28,4 +30,6 @@ api.add_router("", families_router)
 api.add_router("", referrals_router)
 api.add_router("", courses_router)
 api.add_router("", notify_router)
+api.add_router("", curriculum_router)
 api.add_router("", practice_router)
+api.add_router("", outcomes_router)

@@ -15,6 +15,8 @@ class Kind:
     name: str
     label: str
     urgent: bool = False
+    course: bool = True
+    """About a family's course place or sessions (links to /my-course/, names the venue)."""
 
 
 KINDS = {
@@ -28,5 +30,10 @@ KINDS = {
         Kind("session_moved", "Session moved", urgent=True),
         Kind("session_cancelled", "Session cancelled", urgent=True),
         Kind("missed_session", "Sorry we missed you"),
+        Kind("safety_alert", "Safety alert (to staff)", urgent=True, course=False),
+        Kind(
+            "safety_alert_escalated", "Safety alert escalated (to staff)", urgent=True, course=False
+        ),
+        Kind("practice_nudge", "Home practice reminder", course=False),
     )
 }
