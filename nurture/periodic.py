@@ -28,6 +28,10 @@ JOBS = [
     Job("Queue session and offer reminders", "nurture.notify.reminders:queue_reminders"),
     Job("Queue home-practice nudges", "nurture.notify.practice_nudges:queue_practice_nudges"),
     Job(
+        "Tell parents when course questions open",
+        "nurture.notify.questionnaire_reminders:queue_questionnaire_due",
+    ),
+    Job(
         "Expire offers whose hold has run out, and pass the places on",
         "nurture.courses.places:expire_offers",
     ),

@@ -55,7 +55,8 @@ class ApiTokenAdmin(AuditedAdmin):
 
 @admin.register(ProgrammeRules)
 class ProgrammeRulesAdmin(AuditedAdmin):
-    """Age limits, offer hold, late joining, register lock and the completion rule."""
+    """Age limits, offer hold, late joining, register lock, the completion rule, and the
+    home-practice readiness check (waits after immunisations and feeds, and what they do)."""
 
     list_display = [
         "provider",

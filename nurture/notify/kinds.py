@@ -35,5 +35,6 @@ KINDS = {
             "safety_alert_escalated", "Safety alert escalated (to staff)", urgent=True, course=False
         ),
         Kind("practice_nudge", "Home practice reminder", course=False),
+        Kind("questionnaire_due", "Questions ready to answer", course=False),
     )
 }
