@@ -160,6 +160,13 @@ def keep_passed_check(request: HttpRequest, baby_id: Any, routine: str, result: 
     request.session[CHECK_KEY] = checks
 
 
+def forget_check(request: HttpRequest, baby_id: Any) -> None:
+    """A later check that says wait or not today cancels an earlier pass."""
+    checks = dict(request.session.get(CHECK_KEY, {}))
+    if checks.pop(str(baby_id), None) is not None:
+        request.session[CHECK_KEY] = checks
+
+
 def passed_check(request: HttpRequest, baby_id: Any) -> tuple[str, Readiness] | None:
     """A check that let the session go ahead within the last hour, if there is one."""
     found = request.session.get(CHECK_KEY, {}).get(str(baby_id))

@@ -35,6 +35,7 @@ class RoutineChoice:
     name: str
     purpose: str
     minutes: int
+    cautions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def this_week(cards: WeekCards) -> RoutineChoice:
 def choices(cards: WeekCards) -> list[RoutineChoice]:
     """This week's routine first, then each routine the course has introduced."""
     return [this_week(cards)] + [
-        RoutineChoice(r.slug, r.name, r.purpose, r.minutes) for r in cards.routines
+        RoutineChoice(r.slug, r.name, r.purpose, r.minutes, tuple(r.cautions))
+        for r in cards.routines
     ]
 
 
@@ -119,12 +121,20 @@ Groups = list[tuple[str, list[dict[str, Any]]]]
 """(area id, its stroke entries) in order."""
 
 
+def _with_area_cautions(groups: Groups, cautions: dict[str, list[str]]) -> Groups:
+    """The area's cautions go with its first stroke (said as the area begins)."""
+    for slug, entries in groups:
+        entries[0] = {**entries[0], "area_cautions": cautions.get(slug, [])}
+    return groups
+
+
 def _from_cards(cards: WeekCards) -> tuple[Groups, dict[str, str]]:
     groups = [
         (card.area.slug, [_stroke_entry(stroke) for stroke in card.strokes])
         for card in cards.areas
         if card.strokes
     ]
+    _with_area_cautions(groups, {card.area.slug: list(card.area.cautions) for card in cards.areas})
     names = {card.area.slug: card.area.name for card in cards.areas}
     return groups, names
 
@@ -137,21 +147,28 @@ def _from_routine(
     knees-to-tummy, all one tummy routine); so does every stroke of a one-area routine."""
     groups: Groups = []
     names: dict[str, str] = {}
+    cautions: dict[str, list[str]] = {}
     single = routine.kind in ("area", "colic")
+    ritual_note = ""
     for step in routine.steps.all():
         stroke = step.stroke
         if stroke is None:
+            ritual_note = step.note  # e.g. "Turn your baby onto their tummy": said next
             continue
         area = stroke.area
         names.setdefault(area.slug, area.name)
-        entry = _stroke_entry(stroke, step.repetitions, step.hold_seconds, step.note)
+        cautions.setdefault(area.slug, list(area.cautions))
+        note = " ".join(part for part in (ritual_note, step.note) if part)
+        ritual_note = ""
+        entry = _stroke_entry(stroke, step.repetitions, step.hold_seconds, note)
         seen = {slug for slug, _ in groups}
         if groups and (single or area.slug == groups[-1][0] or area.slug in seen):
             groups[-1][1].append(entry)
         else:
             groups.append((area.slug, [entry]))
     cycles = max(routine.repeat_cycles, 1)
-    return [(slug, entries * cycles) for slug, entries in groups], names
+    repeated = [(slug, entries * cycles) for slug, entries in groups]
+    return _with_area_cautions(repeated, cautions), names
 
 
 def guide_plan(baby: Baby, cards: WeekCards, routine_slug: str) -> GuidePlan | None:

@@ -184,19 +184,45 @@ def _check_session(data: SessionData) -> SessionData:
     )
 
 
+def _resent(actor: Any, session: PracticeSession, notes: str) -> PracticeSession:
+    """The same session sent again: nothing new, unless a note was added after it was first
+    sent (the phone may send a finished session before the parent has typed one)."""
+    if notes and notes != session.notes:
+        session.notes = notes
+        session.save(update_fields=["notes"])
+        record(
+            actor=actor,
+            action="practice_session.note_added",
+            target=session,
+            provider_id=session.baby.family.provider_id,
+            data={"baby": str(session.baby_id)},
+        )
+    return session
+
+
+def _update_from(session: PracticeSession, data: SessionData) -> None:
+    """A longer record of a session already stored (more cue events): how it ended, and its
+    areas and strokes, are what the whole record now says."""
+    session.ended_at = max(session.ended_at, data.ended_at)
+    session.duration_seconds = int((session.ended_at - session.started_at).total_seconds())
+    session.outcome, session.stop_reason = data.outcome, data.stop_reason
+    session.areas, session.strokes = list(data.areas), list(data.strokes)
+    session.notes = data.notes or session.notes
+    session.save()
+
+
 @transaction.atomic
 def session_save(*, actor: Any, baby: Baby, data: SessionData) -> tuple[PracticeSession, bool]:
     """Store a session and its cue events. Returns (session, created).
 
     Sending the same session id again stores nothing new, except cue events not yet stored
-    (each cue event is stored once, by its own id). A constant number of queries, however
-    many cue events.
+    (each once, by its own id; how the session ended is then what the longer record says) or
+    a note added since. A constant number of queries, however many cue events.
     """
     carer = _carer_of(actor, baby)
     existing = PracticeSession.objects.filter(pk=data.id).first()
     if existing is not None and existing.baby_id != baby.pk:
         raise DomainError({"id": ID_TAKEN})
-    data = _check_session(data)
     event_ids = [event.id for event in data.events]
     if len(set(event_ids)) != len(event_ids):
         raise DomainError({"events": "Each cue event needs its own id."})
@@ -207,11 +233,13 @@ def session_save(*, actor: Any, baby: Baby, data: SessionData) -> tuple[Practice
             raise DomainError({f"events.{index}.id": ID_TAKEN})
     known_ids = {stored_event.pk for stored_event in known}
     new_events = [event for event in data.events if event.id not in known_ids]
+    if existing is not None and not new_events:
+        return _resent(actor, existing, data.notes), False
+    data = _check_session(data)
     if existing is not None:
-        if not new_events:
-            return existing, False
         stored = list(CueEvent.objects.filter(session_id=data.id))
         _check_events(replace(data, events=new_events), stored)
+        _update_from(existing, data)
     else:
         _check_events(data, [])
     session = existing

@@ -47,6 +47,8 @@ def check(request: HttpRequest, baby_id: Any) -> HttpResponse:
             checks.keep_passed_check(request, baby.pk, form.cleaned_data["routine"], result)
             if not missing:
                 return redirect("practice:guided", baby_id=baby.pk)
+        else:
+            checks.forget_check(request, baby.pk)
     area_names = dict(areas)
     return render(
         request,

@@ -77,6 +77,10 @@
     function amendLast(details) {
       const last = events[events.length - 1];
       if (!last || last.kind !== "cue" || trail.length < 2) return null;
+      // Details only ever add concern: never soften the last answer, so never undo a stop.
+      const before = effectiveCue(last.value, last.details, signs);
+      const after = effectiveCue(last.value, cleanDetails(details), signs);
+      if (LEVELS.indexOf(after) < LEVELS.indexOf(before)) return null;
       events.pop();
       const previous = trail.pop();
       const result = apply("cue", last.value, details, last.at);

@@ -36,6 +36,8 @@
     stop: $("[data-stop]"),
     step: $("[data-step]"),
     offline: $("[data-offline-ready]"),
+    cautions: $("[data-cautions]"),
+    cautionList: $("[data-caution-list]"),
   };
 
   const newId = () =>
@@ -48,9 +50,28 @@
   const sessionId = newId();
   const startedAt = new Date().toISOString();
   const walk = window.NurtureGuide.createWalk(config.table, config.engine, config.signs, newId);
-  const totalStrokes = Object.values(config.strokes).reduce((sum, list) => sum + list.length, 0);
+  const skipped = new Set(
+    config.readiness.verdict === "go-skipping-areas" ? config.readiness.skip_areas : []
+  );
+  const route = config.engine.plan.areas.filter((area) => !skipped.has(area.id));
+  const totalStrokes = route.reduce((sum, area) => sum + area.strokes.length, 0);
   let timer = null;
   let muted = localStorage.getItem("nurture.guide.muted") === "yes";
+
+  // ---- keep the screen on while the session runs ---------------------------------------
+  let lock = null;
+  function wakeLock() {
+    if (lock || !("wakeLock" in navigator) || walk.node().step.final) return;
+    navigator.wakeLock.request("screen").then(
+      (sentinel) => {
+        lock = sentinel;
+        sentinel.addEventListener("release", () => {
+          lock = null;
+        });
+      },
+      () => {} // not allowed here (battery saver, or an old browser): the screen may dim
+    );
+  }
 
   // ---- speech -------------------------------------------------------------------------
   function speak(text) {
@@ -76,7 +97,7 @@
 
   function strokeNumber(step) {
     let count = 0;
-    for (const area of config.engine.plan.areas) {
+    for (const area of route) {
       if (area.id === step.area) return count + step.stroke_index + 1;
       count += area.strokes.length;
     }
@@ -85,6 +106,10 @@
 
   function spoken(step, info) {
     const parts = [step.notice, step.text];
+    if (info && step.kind === "stroke" && step.stroke_index === 0 && step.attempt === 1) {
+      parts.push(...(info.area_cautions || []));
+    }
+    if (info && step.kind === "stroke" && info.note) parts.push(info.note);
     if (info && step.kind === "stroke") {
       const times = info.hold_seconds
         ? `Hold for about ${info.hold_seconds} seconds.`
@@ -127,7 +152,12 @@
     el.timer.hidden = true;
   }
 
+  let shownAt = 0;
+  const SETTLE_MS = 500; // a second tap meant for the last step must not answer this one
+
   function answer(kind, value) {
+    if (kind !== "stop" && Date.now() - shownAt < SETTLE_MS) return;
+    wakeLock();
     const node = walk.apply(kind, value, null);
     if (node) render(node, kind === "cue" ? value : null);
   }
@@ -181,24 +211,26 @@
         el.detailsChips.append(item);
       });
     }
+    const amend = () => {
+      const node = walk.amendLast({ signs: Array.from(chosen.signs), crying_reason: chosen.crying_reason });
+      if (node) render(node, null);
+    };
     signs.forEach((sign) => {
       const item = chip(sign.label, false, () => {
         if (chosen.signs.has(sign.id)) chosen.signs.delete(sign.id);
         else chosen.signs.add(sign.id);
         item.setAttribute("aria-pressed", chosen.signs.has(sign.id) ? "true" : "false");
+        // A sign that means "stop" acts at once: the parent must not be asked to carry on.
+        if (config.signs[sign.id] === "stress" && !walk.node().step.final) amend();
       });
       el.detailsChips.append(item);
     });
-    el.detailsChips.append(
-      button("Add", "button button--secondary", () => {
-        const node = walk.amendLast({ signs: Array.from(chosen.signs), crying_reason: chosen.crying_reason });
-        if (node) render(node, null);
-      })
-    );
+    el.detailsChips.append(button("Add", "button button--secondary", amend));
   }
 
   function render(node, tapped) {
     const step = node.step;
+    shownAt = Date.now();
     const info = strokeInfo(step);
     el.step.dataset.kind = step.kind;
     el.area.textContent = step.area ? config.names[step.area] || step.area : "";
@@ -207,9 +239,19 @@
     el.text.textContent = step.text;
     el.figure.hidden = !(info && step.kind === "stroke");
     el.how.hidden = !(info && step.kind === "stroke");
+    el.cautions.hidden = true;
     if (info) {
       el.diagram.src = info.diagram;
       el.diagram.alt = `Picture: ${info.name}`;
+      const cautions = (step.stroke_index === 0 ? info.area_cautions || [] : []).concat(info.cautions);
+      el.cautions.hidden = !(step.kind === "stroke" && cautions.length);
+      el.cautionList.replaceChildren(
+        ...cautions.map((text) => {
+          const item = document.createElement("li");
+          item.textContent = text;
+          return item;
+        })
+      );
       el.howSteps.replaceChildren(
         ...info.steps.concat(info.note ? [info.note] : []).map((text) => {
           const item = document.createElement("li");
@@ -223,6 +265,10 @@
     if (step.kind === "stroke" && info) startTimer(info.seconds);
     else stopTimer();
     el.controls.replaceChildren(...(step.final ? [] : controlsFor(step)));
+    // Briefly not tappable, so a double tap does not answer the next step too.
+    const fresh = Array.from(el.controls.querySelectorAll("button"));
+    fresh.forEach((item) => (item.disabled = true));
+    window.setTimeout(() => fresh.forEach((item) => (item.disabled = false)), SETTLE_MS);
     el.stop.hidden = step.final;
     showDetails(step.final && tapped !== "stress" ? null : tapped);
     if (step.final) finish(node);
@@ -247,6 +293,11 @@
 
   function finish(node) {
     el.end.hidden = false;
+    if (!finished) {
+      finished = true;
+      el.save.hidden = false;
+      el.note.disabled = false;
+    }
     const strokes = walk.events.filter((event) => event.kind === "cue" && event.step === "stroke");
     const minutes = Math.max(1, Math.round((Date.now() - Date.parse(startedAt)) / 60000));
     el.endText.textContent = strokes.length
@@ -256,7 +307,10 @@
     showStatus();
   }
 
+  let finished = false;
+
   function showStatus(sending) {
+    if (!finished) return;
     const waiting = window.NurtureOutbox.waiting().find((item) => item.payload.id === sessionId);
     if (!waiting) {
       el.status.textContent = "Saved to your practice log.";
@@ -276,7 +330,10 @@
   }
 
   el.save.addEventListener("click", async () => {
-    window.NurtureOutbox.release(sessionId, el.note.value.trim());
+    const notes = el.note.value.trim();
+    const waiting = window.NurtureOutbox.waiting().some((item) => item.payload.id === sessionId);
+    if (!waiting && notes) window.NurtureOutbox.add(config.api, { ...payload(), notes }, false);
+    window.NurtureOutbox.release(sessionId, notes);
     showStatus(true);
     await window.NurtureOutbox.flush();
     showStatus();

@@ -58,10 +58,21 @@
     const response = await fetch(item.url, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(item.payload),
     });
-    if (response.ok) return "sent";
+    // Only the API's own answer for this session counts (not, say, a wi-fi login page).
+    if (response.type === "opaqueredirect") return "later";
+    if (response.ok) {
+      try {
+        const body = await response.json();
+        if (body && body.id === item.payload.id) return "sent";
+      } catch (error) {
+        // not our API's answer
+      }
+      return "later";
+    }
     // Signed out, an old page, or the server busy: keep it and try again later.
     if ([401, 403, 408, 429].includes(response.status) || response.status >= 500) return "later";
     let detail = `The server said no (${response.status}).`;
@@ -114,6 +125,7 @@
     form.addEventListener("submit", async (event) => {
       if (form.dataset.confirmed || mine().length === 0) return;
       event.preventDefault();
+      write(read().map((item) => (item.user === user ? { ...item, held: false } : item)));
       const waiting = await flush();
       if (
         waiting.length === 0 ||

@@ -123,3 +123,23 @@ def test_each_kind_of_guided_step_has_no_serious_accessibility_violations(
     page.get_by_role("button", name="Upset", exact=True).click()
     expect(page.get_by_role("button", name="Save to my log")).to_be_visible()
     check("stop and tend, at the end")
+
+
+def test_a_strong_stress_sign_in_the_details_stops_at_once(
+    page: Page, console: ConsoleWatcher
+) -> None:
+    log_in(page, "parent")
+    begin(page)
+    page.get_by_role("button", name="Calm and alert, looking at you").click()
+    page.get_by_role("button", name="Yes, looks interested").click()
+    page.get_by_role("button", name="Not sure", exact=True).click()
+    step_text(page).to_contain_text("Let's pause")
+    page.get_by_role("button", name="Arching their back").click()
+    step_text(page).to_contain_text("Stop now and pick your baby up")
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+    page.get_by_role("button", name="Save to my log").click()
+    expect(page.locator("[data-status]")).to_contain_text("Saved to your practice log")
+    event = CueEvent.objects.get()
+    assert (event.cue, event.details["signs"]) == ("not_sure", ["arching"])
+    assert PracticeSession.objects.get().stop_reason == "stress"
+    console.assert_clean("a strong sign in the details")

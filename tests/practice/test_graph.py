@@ -219,3 +219,43 @@ def test_the_browsers_walker_matches_the_engine_and_its_record_replays() -> None
         assert [c["sequence"] for c in walked["cues"]] == [e.seq for e in cue_events]
         assert [c["cue"] for c in walked["cues"]] == [taps[e.value] for e in cue_events]
         assert len({c["id"] for c in walked["cues"]}) == len(cue_events)
+
+
+AMEND_SCRIPT = """
+const guide = require(process.argv[1]);
+const c = JSON.parse(require("fs").readFileSync(0, "utf8"));
+let n = 0;
+const walk = guide.createWalk(c.table, c.saved, c.signs, () => `id-${++n}`);
+const kinds = [];
+walk.apply("baby-state", "quiet-alert");
+walk.apply("permission", "engaged");
+walk.apply("cue", "mixed");
+kinds.push(walk.node().step.kind);                       // pause
+kinds.push(walk.amendLast({ signs: ["arching"] }) ? walk.node().step.kind : null);
+kinds.push(walk.amendLast({ signs: [] }) === null ? "refused" : walk.node().step.kind);
+const reasoned = walk.amendLast({ signs: ["arching"], crying_reason: "hungry" });
+kinds.push(reasoned ? reasoned.step.notice : null);
+process.stdout.write(JSON.stringify({ kinds, record: walk.record() }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js runs the browser's walker")
+def test_details_added_to_a_tap_only_ever_add_concern() -> None:
+    plan = Plan((PlanArea("legs", ("a", "b")),))
+    session = Session(plan)
+    table = start_after_readiness(session, assess(Answers()))
+    case = {
+        "table": table,
+        "saved": session.to_dict(),
+        "signs": {sign.id: sign.cue.value for sign in SIGNS.values()},
+    }
+    result = subprocess.run(
+        ["node", "-e", AMEND_SCRIPT, str(WALKER)],  # noqa: S607
+        input=json.dumps(case), capture_output=True, text=True, check=True, timeout=30,
+    )  # fmt: skip
+    out = json.loads(result.stdout)
+    assert out["kinds"][:3] == ["pause", "stop-and-tend", "refused"]
+    assert "offer a feed" in out["kinds"][3]
+    replayed = Session.from_dict(out["record"])
+    assert replayed.final and replayed.outcome is not None
+    assert replayed.outcome.reason is not None and replayed.outcome.reason.value == "stress"

@@ -115,6 +115,15 @@ def test_a_check_that_says_wait_or_not_today_explains_why_and_does_not_start(
     assert client.get(guided_url(baby)).status_code == 302
 
 
+def test_a_later_not_today_cancels_an_earlier_pass(world: World) -> None:
+    baby, client = baby_of(world), client_for(world.users["parent_a"])
+    assert client.post(check_url(baby), CALM).status_code == 302
+    assert client.get(guided_url(baby)).status_code == 200
+    assert "readiness--defer" in client.post(check_url(baby), {**CALM, "feverish": "on"}).text
+    response = client.get(guided_url(baby))
+    assert response.status_code == 302 and response["Location"] == check_url(baby)
+
+
 def test_skipped_areas_are_named_and_left_out_of_the_session(world: World) -> None:
     on_week_five(world)
     baby, client = baby_of(world), client_for(world.users["parent_a"])
@@ -301,3 +310,17 @@ def test_the_api_guide_waits_refuses_unknown_routines_and_other_families(world: 
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "routine"
     other = guide_api(api_client_for(world.users["parent_b"]), baby)
     assert other.status_code == 404
+
+
+def test_the_guide_carries_cautions_and_the_routines_notes(world: World) -> None:
+    on_week_five(world)
+    baby, client = baby_of(world), client_for(world.users["parent_a"])
+    client.post(check_url(baby), {**CALM, "routine": "bedtime"})
+    page = client.get(guided_url(baby))
+    config = guide_config(page)
+    back = config["strokes"]["back"]
+    assert "Turn your baby onto their tummy" in back[0]["note"]
+    assert back[0]["area_cautions"] and "area_cautions" in config["strokes"]["legs-and-feet"][0]
+    client.post(check_url(baby), {**CALM, "routine": "colic-relief"})
+    colic = client.get(guided_url(baby))
+    assert "Before you start" in colic.text and "Always stroke clockwise" in colic.text

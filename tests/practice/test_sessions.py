@@ -342,3 +342,40 @@ def test_what_the_baby_enjoyed(world: World) -> None:
         {"stroke": "stroke-2", "happy": 4},
     ]
     assert selectors.enjoyed(baby, sessions=1)[0]["happy"] == 2
+
+
+def test_a_note_added_after_the_session_was_sent_is_kept(world: World) -> None:
+    parent, baby = world.users["parent_a"], baby_of(world)
+    engine = guided(Cue.COMFORTABLE, Cue.COMFORTABLE, Cue.COMFORTABLE)
+    first = session_data(
+        0, engine=engine.to_dict(), outcome="", notes="", events=sent_events(engine)
+    )
+    services.session_save(actor=parent, baby=baby, data=first)
+    again = replace(first, notes="She loved the tummy")
+    session, created = services.session_save(actor=parent, baby=baby, data=again)
+    assert not created and session.notes == "She loved the tummy"
+    assert PracticeSession.objects.get().notes == "She loved the tummy"
+    assert AuditEvent.objects.filter(action="practice_session.note_added").count() == 1
+    services.session_save(actor=parent, baby=baby, data=replace(again, notes=""))
+    assert PracticeSession.objects.get().notes == "She loved the tummy"  # never wiped
+
+
+def test_a_longer_record_of_the_same_session_says_how_it_ended(world: World) -> None:
+    parent, baby = world.users["parent_a"], baby_of(world)
+    plan = Plan((PlanArea("legs-and-feet", ("thigh-milking", "foot-press")),))
+    engine = Session(plan)
+    engine.readiness(assess(Answers()))
+    engine.baby_state(BabyState.QUIET_ALERT)
+    engine.permission(Permission.ENGAGED)
+    engine.cue(Cue.COMFORTABLE)
+    early = sent_events(engine)
+    data = session_data(0, engine=engine.to_dict(), outcome="", events=early)
+    stored, _ = services.session_save(actor=parent, baby=baby, data=data)
+    assert (stored.outcome, stored.stop_reason) == ("stopped", "parent_stopped")
+    engine.cue(Cue.STRESS)
+    later = early + sent_events(engine)[1:]
+    longer = replace(data, engine=engine.to_dict(), events=later)
+    session, created = services.session_save(actor=parent, baby=baby, data=longer)
+    assert not created and (session.outcome, session.stop_reason) == ("stopped", "stress")
+    assert PracticeSession.objects.get().stop_reason == "stress"
+    assert CueEvent.objects.count() == 2
