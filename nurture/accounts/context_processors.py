@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from nurture.accounts import policy
 from nurture.accounts.roles import Role
+from nurture.outcomes import alert_pages
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +25,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("Referrals", reverse("referrals:list")))
     if roles & set(policy.REFERRERS):
         links.append(("Add a family", reverse("families:create")))
+    if roles & alert_pages.READER_ROLES:
+        count = alert_pages.attention_count(user)
+        links.append((f"Safety alerts ({count})", reverse("alerts:list")))
     if Role.PARENT in roles:
         family_id = policy.scope_of(user).family_id
         links.append(("Your course", reverse("my_course:home")))

@@ -491,3 +491,13 @@ def can_configure_outcomes(user: Any, provider_id: int) -> bool:
     """Duty clinician, escalation time, help text, schedule and thresholds: managers."""
     scope = scope_of(user)
     return scope.is_admin or provider_id in scope.providers_where(Role.SERVICE_MANAGER)
+
+
+def can_answer_in_class(user: Any, carer: Any) -> bool:
+    """Who may go through a questionnaire with a parent in class: a facilitator of the
+    family's course (never the parent's own login, which answers on their own pages)."""
+    if carer.user_id is not None and carer.user_id == getattr(user, "pk", None):
+        return False
+    return can_answer_for(user, carer) and (
+        families_facilitated_by(user).filter(pk=carer.family_id).exists()
+    )

@@ -20,6 +20,7 @@ from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
 from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
+from nurture.outcomes import alert_pages, questionnaire_flow
 from nurture.practice import home as practice_home
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/welcome.html")
     roles = policy.roles_of(request.user)
     context: dict[str, object] = {"roles": roles, "today": timezone.localdate(), "Role": Role}
+    if roles & alert_pages.PANEL_ROLES:  # staff an alert is sent to; never parents
+        context["open_alerts"] = alert_pages.attention_for(request.user)
     if Role.PARENT in roles:
         context["own_family"] = own_family = family_selectors.own_family(request.user)
         context["pending_offers"] = list(course_selectors.offers_for_family(request.user))
+        context["questionnaires_due"] = questionnaire_flow.due_cards(request.user)
         if own_family is not None:
             babies = list(own_family.babies.all())
             context["practice"] = practice_home.practice_for_home(request.user, babies)

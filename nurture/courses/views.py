@@ -42,6 +42,7 @@ from nurture.courses.models import (
     SessionStatus,
 )
 from nurture.errors import DomainError, add_to_forms
+from nurture.outcomes import selectors as outcome_selectors
 from nurture.referrals import selectors as referral_selectors
 from nurture.referrals.forms import ReasonForm
 
@@ -109,6 +110,27 @@ def _offer_count(run: CourseRun) -> int:
 def _with_carers(enrolments_or_offers: list[Any]) -> None:
     """Load every family's carers in one query."""
     prefetch_related_objects([item.referral.family for item in enrolments_or_offers], "carers")
+
+
+def _safety_flags(user: Any, run: CourseRun, enrolments: list[Any]) -> list[dict[str, Any]]:
+    """Families on the run with an open safety alert or a concern, for those who keep its
+    register (callers check): only that one exists and what to do, never what it is."""
+    flags = {flag.family_id: flag for flag in outcome_selectors.flags_for_run(user, run)}
+    found: dict[Any, dict[str, Any]] = {}
+    for enrolment in enrolments:
+        flag = flags.get(enrolment.referral.family_id)
+        if flag is not None:
+            entry = found.setdefault(
+                flag.family_id,
+                {
+                    "family_id": flag.family_id,
+                    "babies": [],
+                    "carers": flag.carer_names,
+                    "what_to_do": flag.what_to_do,
+                },
+            )
+            entry["babies"].append(enrolment.referral.baby.given_name)
+    return list(found.values())
 
 
 def _manageable_session(user: Any, session_id: Any) -> Session:
@@ -257,11 +279,14 @@ def run_detail(request: HttpRequest, run_id: Any) -> HttpResponse:
         }
         for session in run.sessions.all()
     ]
+    safety_flags = _safety_flags(user, run, shown_enrolments) if can_register else []
     return render(
         request,
         "courses/run_detail.html",
         {
             "run": run,
+            "safety_flags": safety_flags,
+            "flagged_families": {flag["family_id"] for flag in safety_flags},
             "sessions": sessions,
             "enrolments": [
                 {"enrolment": e, "attended": attended.get(e.pk, 0)} for e in shown_enrolments
@@ -569,10 +594,17 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             form = RegisterForm(rows=register.rows, initial={"save_id": uuid.uuid4()})
     can_manage = policy.can_manage_run(user, session.run)
+    safety_flags = (
+        _safety_flags(user, session.run, [row.enrolment for row in register.rows])
+        if state in ("open", "future")
+        else []
+    )
     return render(
         request,
         "courses/register.html",
         {
+            "safety_flags": safety_flags,
+            "flagged_families": {flag["family_id"] for flag in safety_flags},
             "register": register,
             "session": session,
             "run": session.run,

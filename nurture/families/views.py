@@ -102,6 +102,9 @@ def family_detail(request: HttpRequest, family_id: Any) -> HttpResponse:
             "babies": family.babies.all(),
             "can_edit": can_edit,
             "referrals": referrals,
+            # Questionnaire scores and safeguarding concerns: health visitors and managers.
+            "clinical": bool(policy.roles_of(request.user) & set(policy.REFERRERS))
+            and policy.can_see_scores(request.user, family),
         },
     )
 

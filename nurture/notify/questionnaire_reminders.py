@@ -47,7 +47,7 @@ def queue_questionnaire_due(*, now: datetime | None = None) -> int:
     keys = Message.objects.filter(kind=KIND, carer__in=[c.pk for c in carers]).values_list(
         "dedupe_key", flat=True
     )
-    done = {key.rsplit(":", 1)[0] for key in keys}  # without the channel
+    done = {key.rsplit(":", 1)[0] for key in keys if key}  # without the channel
     due = due_for_carers(carers, now=now)
     recipients = []
     for carer in carers:

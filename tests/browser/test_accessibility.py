@@ -53,6 +53,12 @@ def _run(venue: str) -> Any:
     return CourseRun.objects.filter(venue__name=venue).order_by("-first_session_at").first()
 
 
+def _grace() -> Any:
+    from nurture.families.models import Carer
+
+    return Carer.objects.get(user__username="parent2")
+
+
 def _register_path() -> str:
     return f"/courses/sessions/{_run('Hillview Family Hub').sessions.get(number=2).pk}/register/"
 
@@ -92,6 +98,33 @@ CASES: dict[str, Case] = {
     ),
     "parent-diary-errors": Case(
         "parent", lambda: f"/diary/{_zara().pk}/", "Zara's diary", "Save feeds"
+    ),
+    # Questionnaires: parent2 (Grace) is on the course in its third week, so hers are due.
+    "parent2-questionnaires": Case("parent2", lambda: "/questionnaires/", "Your questionnaires"),
+    "parent2-question": Case(
+        "parent2", lambda: "/questionnaires/start/phq9/baseline/", "Little interest or pleasure"
+    ),
+    "parent2-question-errors": Case(
+        "parent2", lambda: "/questionnaires/start/phq9/baseline/", "Little interest", "Next"
+    ),
+    "facilitator-questionnaires-with": Case(
+        "facilitator", lambda: f"/questionnaires/with/{_grace().pk}/", "Questionnaires with Grace"
+    ),
+    # Clinical pages for Zara's family (hv is their health visitor; no answers in the demo).
+    "hv-outcomes": Case(
+        "hv", lambda: f"/families/{_zara().family_id}/outcomes/", "Questionnaire scores"
+    ),
+    "hv-concerns": Case(
+        "hv", lambda: f"/families/{_zara().family_id}/concerns/", "Safeguarding concerns"
+    ),
+    "hv-concern-form": Case(
+        "hv", lambda: f"/families/{_zara().family_id}/concerns/new/", "Record a safeguarding"
+    ),
+    "hv-concern-form-errors": Case(
+        "hv",
+        lambda: f"/families/{_zara().family_id}/concerns/new/",
+        "Record a safeguarding",
+        "Save concern",
     ),
 }
 

@@ -32,18 +32,23 @@ def due_messages(**filters: Any) -> list[Message]:
     return list(Message.objects.filter(kind=KIND, **filters))
 
 
+def point_of(message: Message) -> str:
+    """The course point a message is about, from its dedupe key (kind:enrolment:point:...)."""
+    return str(message.dedupe_key).split(":")[2]
+
+
 def test_questions_opening_send_one_message_per_point_and_carer(world: World) -> None:
     enrolment = enrol(world)
     carer = world.families["a1"].carers.get(user=world.users["parent_a"])
     assert queue_questionnaire_due() == 1
     baseline = due_messages(carer=carer)
-    assert baseline and {m.dedupe_key.split(":")[2] for m in baseline} == {"baseline"}
+    assert baseline and {point_of(m) for m in baseline} == {"baseline"}
     assert queue_questionnaire_due() == 0  # again: nothing new
     assert len(due_messages(carer=carer)) == len(baseline)
     week_five = enrolment.run.sessions.get(number=5).starts_at
     with time_machine.travel(week_five + timedelta(minutes=5), tick=False):
         assert queue_questionnaire_due() == 1
-    points = {m.dedupe_key.split(":")[2] for m in due_messages(carer=carer)}
+    points = {point_of(m) for m in due_messages(carer=carer)}
     assert points == {"baseline", "post"}
 
 
