@@ -133,14 +133,11 @@ def provider_for_new_family(user: Any, provider_id: Any) -> Provider | None:
 # --- Families --------------------------------------------------------------------------------
 
 
-def families_visible_to(user: Any) -> QuerySet[Any]:
+def _clinical_condition(user: Any, scope: Scope) -> Any:
+    """A service manager's provider's families, and a health visitor's own (named for, or
+    referred by them): who sees a family's clinical side as well as its details."""
     from django.db.models import Q
 
-    from nurture.families.models import Family
-
-    scope = scope_of(user)
-    if scope.is_admin:
-        return Family.objects.all()
     condition = Q(pk__in=[])
     managed = scope.providers_where(Role.SERVICE_MANAGER)
     if managed:
@@ -149,6 +146,18 @@ def families_visible_to(user: Any) -> QuerySet[Any]:
     if visiting:
         condition |= Q(provider_id__in=visiting, health_visitor=user)
         condition |= Q(provider_id__in=visiting, referrals__referred_by=user)
+    return condition
+
+
+def families_visible_to(user: Any) -> QuerySet[Any]:
+    from django.db.models import Q
+
+    from nurture.families.models import Family
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Family.objects.all()
+    condition = _clinical_condition(user, scope)
     facilitating = scope.providers_where(Role.FACILITATOR)
     if facilitating:
         condition |= Q(
@@ -363,21 +372,12 @@ def can_log_for_baby(user: Any, baby: Any) -> bool:
 def clinical_families_for(user: Any) -> QuerySet[Any]:
     """Families whose questionnaire results and concerns this user may read: an admin's all,
     a service manager's provider's, a health visitor's own (named for, or referred by them)."""
-    from django.db.models import Q
-
     from nurture.families.models import Family
 
     scope = scope_of(user)
     if scope.is_admin:
         return Family.objects.all()
-    condition = Q(pk__in=[])
-    managed = scope.providers_where(Role.SERVICE_MANAGER)
-    if managed:
-        condition |= Q(provider_id__in=managed)
-    visiting = scope.providers_where(Role.HEALTH_VISITOR)
-    if visiting:
-        condition |= Q(provider_id__in=visiting, health_visitor=user)
-        condition |= Q(provider_id__in=visiting, referrals__referred_by=user)
+    condition = _clinical_condition(user, scope)
     return Family.objects.filter(pk__in=Family.objects.filter(condition).values("pk"))
 
 

@@ -138,7 +138,7 @@ def _max(model: type[models.Model], name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
 
-class _Table:
+class TomlTable:
     """Typed values from one TOML table; each problem is noted against its file and field."""
 
     def __init__(self, file: str, where: str, table: Any, problems: list[FileProblem]) -> None:
@@ -214,7 +214,7 @@ class _Table:
         return str(value or "")
 
 
-def _read(path: Path, root: Path, problems: list[FileProblem]) -> tuple[str, dict[str, Any]]:
+def read_toml(path: Path, root: Path, problems: list[FileProblem]) -> tuple[str, dict[str, Any]]:
     file = path.relative_to(root).as_posix()
     try:
         return file, tomllib.loads(path.read_text(encoding="utf-8"))
@@ -226,9 +226,9 @@ def _read(path: Path, root: Path, problems: list[FileProblem]) -> tuple[str, dic
 
 
 def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: Path) -> AreaData:
-    top = _Table(file, "", data, problems)
+    top = TomlTable(file, "", data, problems)
     top.allow("area", "stroke")
-    table = _Table(file, "area", data.get("area"), problems)
+    table = TomlTable(file, "area", data.get("area"), problems)
     table.allow("slug", "name", "order", "summary", "position", "uses_oil", "cautions", "diagram")
     area = AreaData(
         slug=table.slug(),
@@ -245,7 +245,7 @@ def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: 
         top.note("stroke", "give the area at least one [[stroke]].")
         strokes = []
     for index, raw in enumerate(strokes, start=1):
-        row = _Table(file, f"stroke[{index}]", raw, problems)
+        row = TomlTable(file, f"stroke[{index}]", raw, problems)
         row.allow(
             "slug", "name", "purpose", "steps", "direction", "repetitions", "each_side",
             "cautions", "diagram",
@@ -269,7 +269,7 @@ def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: 
 
 
 def _ritual(file: str, index: int, raw: Any, problems: list[FileProblem]) -> RitualData:
-    row = _Table(file, f"ritual[{index}]", raw, problems)
+    row = TomlTable(file, f"ritual[{index}]", raw, problems)
     row.allow("slug", "name", "purpose", "when", "steps")
     return RitualData(
         slug=row.slug(),
@@ -285,7 +285,7 @@ def _routine(
     file: str, index: int, raw: Any, problems: list[FileProblem], areas: dict[str, AreaData]
 ) -> tuple[RoutineData, list[tuple[str, StepData]]]:
     """The routine, and each step with the field it came from (to check names later)."""
-    row = _Table(file, f"routine[{index}]", raw, problems)
+    row = TomlTable(file, f"routine[{index}]", raw, problems)
     row.allow(
         "slug", "name", "kind", "area", "purpose", "repeat_cycles", "times_per_day",
         "minimum_days", "plan", "cautions", "minutes", "steps",
@@ -325,7 +325,7 @@ def _routine(
                 (where, StepData(stroke=slug) if kind == "stroke" else StepData(ritual=slug))
             )
         elif isinstance(step, dict):
-            table = _Table(file, where, step, problems)
+            table = TomlTable(file, where, step, problems)
             table.allow("stroke", "ritual", "repetitions", "hold_seconds", "note")
             found.append(
                 (
@@ -348,7 +348,7 @@ def _routine(
 
 
 def _plan(file: str, data: dict[str, Any], problems: list[FileProblem]) -> PlanData:
-    row = _Table(file, "", data, problems)
+    row = TomlTable(file, "", data, problems)
     row.allow("slug", "name", "default", "description", "weeks")
     return PlanData(
         slug=row.slug(),
@@ -371,15 +371,15 @@ def _unique(kind: str, items: list[tuple[str, str, str]], problems: list[FilePro
 def read_content(data_dir: Path = DATA_DIR, *, static_dir: Path = rules.STATIC_DIR) -> Content:
     """Read every data file and check it; raise ``CurriculumDataError`` on any problem."""
     problems: list[FileProblem] = []
-    file, manifest = _read(data_dir / "curriculum.toml", data_dir, problems)
-    top = _Table(file, "", manifest, problems)
+    file, manifest = read_toml(data_dir / "curriculum.toml", data_dir, problems)
+    top = TomlTable(file, "", manifest, problems)
     top.allow("version")
     version = top.text("version", limit=_max(BodyArea, "version"))
 
     areas: list[AreaData] = []
     area_files: list[str] = []
     for path in sorted((data_dir / "areas").glob("*.toml")):
-        file, data = _read(path, data_dir, problems)
+        file, data = read_toml(path, data_dir, problems)
         areas.append(_area(file, data, problems, static_dir))
         area_files.append(file)
     if not areas:
@@ -394,14 +394,14 @@ def read_content(data_dir: Path = DATA_DIR, *, static_dir: Path = rules.STATIC_D
     )
     by_slug = {area.slug: area for area in areas}
 
-    file, data = _read(data_dir / "rituals.toml", data_dir, problems)
+    file, data = read_toml(data_dir / "rituals.toml", data_dir, problems)
     raw_rituals = data.get("ritual", [])
     rituals = [_ritual(file, i, raw, problems) for i, raw in enumerate(raw_rituals, start=1)]
     _unique("ritual slug", [(r.slug, file, f"ritual[{r.order}].slug") for r in rituals], problems)
 
     strokes = {stroke.slug for area in areas for stroke in area.strokes}
     ritual_slugs = {ritual.slug for ritual in rituals}
-    file, data = _read(data_dir / "routines.toml", data_dir, problems)
+    file, data = read_toml(data_dir / "routines.toml", data_dir, problems)
     routines: list[RoutineData] = []
     for index, raw in enumerate(data.get("routine", []), start=1):
         routine, steps = _routine(file, index, raw, problems, by_slug)
@@ -428,7 +428,7 @@ def read_content(data_dir: Path = DATA_DIR, *, static_dir: Path = rules.STATIC_D
     plans: list[PlanData] = []
     plan_files: list[str] = []
     for path in sorted((data_dir / "week_plans").glob("*.toml")):
-        file, data = _read(path, data_dir, problems)
+        file, data = read_toml(path, data_dir, problems)
         plan = _plan(file, data, problems)
         found = rules.week_problems(plan.weeks, known)
         problems.extend((file, name, message) for name, message in found)

@@ -82,7 +82,7 @@ def to_family(
     now = now or timezone.now()
     queued = []
     for message in _messages(kind, carer, context, dedupe, now, run=run, attachment=attachment):
-        if _create(message) is not None:
+        if create_once(message) is not None:
             queued.append(message)
     return queued
 
@@ -166,7 +166,7 @@ def to_family_carers(*, family: Any, **kwargs: Any) -> list[Message]:
     return messages
 
 
-def _create(message: Message) -> Message | None:
+def create_once(message: Message) -> Message | None:
     try:
         with transaction.atomic():
             message.save(force_insert=True)

@@ -40,7 +40,7 @@ def to_staff(
     now = now or timezone.now()
     urgent = KINDS[kind].urgent
     subject, text, html = outbox.render(kind, Channel.EMAIL, {"user": user, **(context or {})})
-    return outbox._create(
+    return outbox.create_once(
         Message(
             provider_id=provider_id,
             user=user,

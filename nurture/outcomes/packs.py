@@ -52,7 +52,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from nurture.curriculum.loader import FileProblem, _read, _Table
+from nurture.curriculum.loader import FileProblem, TomlTable, read_toml
 from nurture.errors import DomainError
 from nurture.outcomes import licensed as licensed_rules
 from nurture.outcomes.instruments import Band, Instrument, Item, Option, Subscale
@@ -80,14 +80,14 @@ class PackError(DomainError):
         return "The questionnaire packs have problems:\n" + "\n".join(lines)
 
 
-def _required_number(row: _Table, key: str, *, low: int, high: int) -> int | None:
+def _required_number(row: TomlTable, key: str, *, low: int, high: int) -> int | None:
     if key not in row.table:
         row.note(key, f"required: a whole number from {low} to {high}.")
         return None
     return row.number(key, default=None, low=low, high=high)
 
 
-def _numbers(row: _Table, key: str) -> list[int]:
+def _numbers(row: TomlTable, key: str) -> list[int]:
     value = row.table.get(key, [])
     if not isinstance(value, list) or not all(
         isinstance(number, int) and not isinstance(number, bool) for number in value
@@ -107,7 +107,7 @@ def _options(
         return ()
     options = []
     for index, entry in enumerate(raw, start=1):
-        row = _Table(file, f"{where}[{index}]", entry, problems)
+        row = TomlTable(file, f"{where}[{index}]", entry, problems)
         row.allow("label", "score")
         label = row.text("label", limit=200)
         score = _required_number(row, "score", low=scale[0], high=scale[1])
@@ -130,7 +130,7 @@ def _items(
         return []
     items = []
     for index, raw in enumerate(raw_items, start=1):
-        row = _Table(file, f"item[{index}]", raw, problems)
+        row = TomlTable(file, f"item[{index}]", raw, problems)
         row.allow("number", "text", "scored", "options")
         number = _required_number(row, "number", low=1, high=200)
         if number is not None and number != index:
@@ -152,7 +152,7 @@ def _items(
 
 
 def _check_numbers(
-    row: _Table, key: str, numbers: list[int], scored: set[int], *, what: str = "scored question"
+    row: TomlTable, key: str, numbers: list[int], scored: set[int], *, what: str = "scored question"
 ) -> None:
     for number in numbers:
         if number not in scored:
@@ -161,13 +161,13 @@ def _check_numbers(
 
 def _rows(
     file: str, data: dict[str, Any], key: str, problems: list[FileProblem], *fields: str
-) -> list[_Table]:
+) -> list[TomlTable]:
     """The optional array of tables ``[[key]]``, each table limited to ``fields``."""
     raw = data.get(key, [])
     if not isinstance(raw, list):
         problems.append((file, key, f"give these as [[{key}]] tables."))
         return []
-    rows = [_Table(file, f"{key}[{i}]", entry, problems) for i, entry in enumerate(raw, start=1)]
+    rows = [TomlTable(file, f"{key}[{i}]", entry, problems) for i, entry in enumerate(raw, start=1)]
     for row in rows:
         row.allow(*fields)
     return rows
@@ -175,7 +175,7 @@ def _rows(
 
 def _subscales(
     file: str, data: dict[str, Any], problems: list[FileProblem], scored: set[int]
-) -> list[tuple[_Table, Subscale]]:
+) -> list[tuple[TomlTable, Subscale]]:
     found = []
     for row in _rows(
         file, data, "subscale", problems, "key", "name", "items", "referral_threshold"
@@ -240,7 +240,9 @@ def _check_bands(
         problems.append((file, "band", "two bands have the same label."))
 
 
-def _check_threshold(row: _Table, key: str, threshold: int | None, span: tuple[int, int]) -> None:
+def _check_threshold(
+    row: TomlTable, key: str, threshold: int | None, span: tuple[int, int]
+) -> None:
     if threshold is not None and not span[0] < threshold <= span[1]:
         row.note(key, f"must be above {span[0]} and at most {span[1]}, the possible totals.")
 
@@ -250,16 +252,16 @@ def read_pack(
 ) -> Instrument | None:
     """One pack file, checked; None (with problems noted) when it is not valid."""
     before = len(problems)
-    file, data = _read(path, root, problems)
+    file, data = read_toml(path, root, problems)
     if len(problems) > before:
         return None
-    top = _Table(file, "", data, problems)
+    top = TomlTable(file, "", data, problems)
     top.allow(*TOP_FIELDS)
     key = top.slug("key")
     version = top.text("version", limit=20)
     if version and not VERSION.match(version):
         top.note("version", "use letters, digits, dots and hyphens, e.g. '1' or '2025.1'.")
-    scale_table = _Table(file, "scale", data.get("scale"), problems)
+    scale_table = TomlTable(file, "scale", data.get("scale"), problems)
     scale_table.allow("min", "max")
     scale_min = scale_table.number("min", default=0, low=0, high=10) or 0
     scale_max = _required_number(scale_table, "max", low=1, high=10) or scale_min + 1
