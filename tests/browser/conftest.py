@@ -12,6 +12,7 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import io
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from playwright.sync_api import (
     Browser,
@@ -61,15 +63,32 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+_DEMO_SNAPSHOT: list[sqlite3.Connection] = []
+"""On SQLite, a copy of the test database just after the first load of the demo world."""
+
+
 @pytest.fixture
 def demo(live_server: Any, transactional_db: None) -> None:
     """The demo world, loaded into the live server's database for this test.
 
     The database cache (login rate limits) is not a model table, so the flush between
     tests leaves it alone: clear it so earlier tests' logins do not count against this one.
+    Loading the demo takes a couple of seconds; on SQLite (an in-memory database shared
+    with the live server's thread) we load it once and copy it back in before each test.
     """
     cache.clear()
-    call_command("demo_data", stdout=io.StringIO())
+    if connection.vendor != "sqlite":
+        call_command("demo_data", stdout=io.StringIO())
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    if not _DEMO_SNAPSHOT:
+        call_command("demo_data", stdout=io.StringIO())
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        raw.backup(snapshot)
+        _DEMO_SNAPSHOT.append(snapshot)
+    else:
+        _DEMO_SNAPSHOT[0].backup(raw)
 
 
 @pytest.fixture
