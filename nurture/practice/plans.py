@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
 from django.templatetags.static import static
 from django.utils import timezone
 
@@ -22,7 +21,6 @@ from nurture.curriculum.selectors import WeekCards
 from nurture.families.models import Baby
 from nurture.practice import selectors
 from nurture.practice.engine import Plan, PlanArea
-from nurture.practice.models import CueEvent, CueTap, PracticeSession
 
 THIS_WEEK = "this-week"
 SECONDS_PER_REPETITION = 4
@@ -83,19 +81,8 @@ def choices(cards: WeekCards) -> list[RoutineChoice]:
 
 def favourite_area(baby: Baby, areas: list[str]) -> str | None:
     """The area with most happy cues over the baby's recent sessions, if any."""
-    recent = list(
-        PracticeSession.objects.filter(baby=baby)
-        .order_by("-started_at")
-        .values_list("pk", flat=True)[: selectors.RECENT_SESSIONS]
-    )
-    best = (
-        CueEvent.objects.filter(session__in=recent, cue=CueTap.HAPPY, area__in=areas)
-        .values("area")
-        .annotate(happy=Count("id"))
-        .order_by("-happy", "area")
-        .first()
-    )
-    return best["area"] if best else None
+    counts = selectors.happy_counts(baby, "area", only=areas)
+    return counts[0]["area"] if counts else None
 
 
 def _stroke_entry(

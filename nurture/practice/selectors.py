@@ -44,22 +44,27 @@ def session_detail(user: Any, session_id: Any) -> PracticeSession:
     )
 
 
-def enjoyed(baby: Baby, sessions: int = RECENT_SESSIONS) -> list[dict[str, Any]]:
-    """Happy cues per stroke over the baby's latest sessions, most enjoyed first."""
+def happy_counts(
+    baby: Baby, by: str, *, only: list[str] | None = None, sessions: int = RECENT_SESSIONS
+) -> list[dict[str, Any]]:
+    """Happy cues per ``by`` ("stroke" or "area") over the baby's latest sessions, most
+    first; ``only`` keeps those values."""
     # The ids first: as a subquery with LIMIT, PostgreSQL scans every happy cue of the baby.
     recent = list(
         PracticeSession.objects.filter(baby=baby)
         .order_by("-started_at")
         .values_list("pk", flat=True)[:sessions]
     )
-    rows = (
-        CueEvent.objects.filter(session__in=recent, cue=CueTap.HAPPY)
-        .exclude(stroke="")
-        .values("stroke")
-        .annotate(happy=Count("id"))
-        .order_by("-happy", "stroke")
-    )
-    return [{"stroke": row["stroke"], "happy": row["happy"]} for row in rows]
+    cues = CueEvent.objects.filter(session__in=recent, cue=CueTap.HAPPY).exclude(**{by: ""})
+    if only is not None:
+        cues = cues.filter(**{f"{by}__in": only})
+    rows = cues.values(by).annotate(happy=Count("id")).order_by("-happy", by)
+    return [{by: row[by], "happy": row["happy"]} for row in rows]
+
+
+def enjoyed(baby: Baby, sessions: int = RECENT_SESSIONS) -> list[dict[str, Any]]:
+    """Happy cues per stroke over the baby's latest sessions, most enjoyed first."""
+    return happy_counts(baby, "stroke", sessions=sessions)
 
 
 def diary_list(user: Any, baby: Baby) -> QuerySet[DiaryEntry]:

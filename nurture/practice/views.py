@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -79,9 +78,7 @@ def guided(request: HttpRequest, baby_id: Any) -> HttpResponse:
     config = {
         **guide_for(baby, guide, readiness),
         "api": reverse("api:session_save", kwargs={"baby_id": baby.pk}),
-        "csrf": get_token(request),
         "log": reverse("journal:log", kwargs={"baby_id": baby.pk}),
-        "check": reverse("practice:check", kwargs={"baby_id": baby.pk}),
     }
     return render(
         request,
