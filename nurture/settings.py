@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nurture.curriculum",
     "nurture.practice",
     "nurture.outcomes",
+    "nurture.insights",
     "nurture.api",
 ]
 

@@ -68,6 +68,7 @@ def test_database_urls(tmp_path: Path) -> None:
     postgres = env.database_config("postgres://nurture:pw@db.example:5432/nurture", tmp_path)
     assert postgres["ENGINE"] == "django.db.backends.postgresql"
     assert postgres["NAME"] == "nurture"
+    assert "-c jit=off" in postgres["OPTIONS"]["options"]  # type: ignore[index]
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with"):
         env.database_config("mysql://x@y/z", tmp_path)
 

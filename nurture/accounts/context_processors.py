@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from nurture.accounts import policy
 from nurture.accounts.roles import Role
+from nurture.insights import registry as reports_registry
 from nurture.outcomes import alert_pages
 
 
@@ -23,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("Courses", reverse("courses:list")))
         links.append(("Families", reverse("families:list")))
         links.append(("Referrals", reverse("referrals:list")))
+    if reports_registry.report_scope(user) is not None:
+        links.append(("Reports", reverse("reports:report")))
     if roles & set(policy.REFERRERS):
         links.append(("Add a family", reverse("families:create")))
     if roles & alert_pages.READER_ROLES:

@@ -7,6 +7,8 @@ from nurture.api import problems
 from nurture.courses.api import router as courses_router
 from nurture.curriculum.api import router as curriculum_router
 from nurture.families.api import router as families_router
+from nurture.insights.api import router as insights_router
+from nurture.insights.api_parent import router as parent_insights_router
 from nurture.notify.api import router as notify_router
 from nurture.outcomes.api import router as outcomes_router
 from nurture.practice.api import router as practice_router
@@ -33,3 +35,5 @@ api.add_router("", notify_router)
 api.add_router("", curriculum_router)
 api.add_router("", practice_router)
 api.add_router("", outcomes_router)
+api.add_router("", insights_router)
+api.add_router("", parent_insights_router)

@@ -67,6 +67,10 @@ class CourseRun(models.Model):
 
     class Meta:
         ordering = ["first_session_at"]
+        indexes = [
+            # Reports: a provider's runs that began in a date range.
+            models.Index(fields=["provider", "first_session_at"], name="run_provider_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template.name} at {self.venue.name}, from {self.first_session_at:%-d %b %Y}"
@@ -94,6 +98,10 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["run", "number"]
+        indexes = [
+            # Reports: sessions held in a date range (attendance).
+            models.Index(fields=["starts_at", "run"], name="session_starts_run"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="one_session_per_week")
         ]
@@ -137,7 +145,12 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-offered_at"]
-        indexes = [models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            # Reports: offers made in a date range, and each referral's first offer.
+            models.Index(fields=["offered_at"], name="offer_offered_at"),
+            models.Index(fields=["referral", "offered_at"], name="offer_referral_offered_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "referral"],

@@ -84,27 +84,14 @@ def line_chart(
         if stray:
             raise ValueError(f"Points outside the categories: {stray}")
     low, high = _y_bounds(y_range, series, threshold)
-    ids = {"title": f"{chart_id}-title", "desc": f"{chart_id}-desc"}
     legend_height = LEGEND_ROW * len(series) if len(series) > 1 else 0
     height = HEIGHT + legend_height
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NS,
-            "class": "chart",
-            "id": chart_id,
-            "viewBox": f"0 0 {WIDTH} {height}",
-            "width": str(WIDTH),
-            "height": str(height),
-            "role": "img",
-            "aria-labelledby": f"{ids['title']} {ids['desc']}",
-            "font-family": "system-ui, sans-serif",
-            "font-size": "13",
-        },
-    )
-    ET.SubElement(svg, "title", {"id": ids["title"]}).text = title
-    ET.SubElement(svg, "desc", {"id": ids["desc"]}).text = description or _describe(
-        series, threshold
+    svg = svg_root(
+        chart_id=chart_id,
+        title=title,
+        description=description or _describe(series, threshold),
+        width=WIDTH,
+        height=height,
     )
 
     def y_at(value: float) -> float:
@@ -122,6 +109,39 @@ def line_chart(
         _legend(svg, series)
     # ElementTree escapes every text node and attribute value it writes.
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
+
+
+def svg_root(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    width: int,
+    height: int,
+    kind: str = "",
+    font_size: int = 13,
+) -> ET.Element:
+    """The ``<svg>`` element every chart starts from: an image named by its ``<title>`` and
+    described by its ``<desc>``, scaling to its container."""
+    ids = {"title": f"{chart_id}-title", "desc": f"{chart_id}-desc"}
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NS,
+            "class": f"chart {kind}".strip(),
+            "id": chart_id,
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
+            "height": str(height),
+            "role": "img",
+            "aria-labelledby": f"{ids['title']} {ids['desc']}",
+            "font-family": "system-ui, sans-serif",
+            "font-size": str(font_size),
+        },
+    )
+    ET.SubElement(svg, "title", {"id": ids["title"]}).text = title
+    ET.SubElement(svg, "desc", {"id": ids["desc"]}).text = description
+    return svg
 
 
 def y_position(value: float, y_range: tuple[float, float]) -> float:
@@ -157,11 +177,11 @@ def _ticks(low: float, high: float) -> list[float]:
     return [first + step * n for n in range(count)]
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _f(value: float) -> str:
+def coordinate(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -177,7 +197,7 @@ def _axes(
     bottom = TOP + PLOT_HEIGHT
     axes = ET.SubElement(svg, "g", {"class": "chart__axes", "aria-hidden": "true"})
     for tick in _ticks(low, high):
-        y = _f(y_at(tick))
+        y = coordinate(y_at(tick))
         ET.SubElement(
             axes,
             "line",
@@ -197,7 +217,7 @@ def _axes(
             {"class": "chart__tick", "x": str(LEFT - 8), "y": y, "text-anchor": "end"},
         )
         label.set("dominant-baseline", "middle")
-        label.text = _number(tick)
+        label.text = number_text(tick)
     ET.SubElement(
         axes,
         "path",
@@ -215,19 +235,19 @@ def _axes(
             "text",
             {
                 "class": "chart__tick",
-                "x": _f(x),
+                "x": coordinate(x),
                 "y": str(bottom + 18),
                 "text-anchor": "middle",
                 "font-size": "12",
             },
         )
         for line_number, line in enumerate(name.split("\n")):
-            span = ET.SubElement(label, "tspan", {"x": _f(x)})
+            span = ET.SubElement(label, "tspan", {"x": coordinate(x)})
             if line_number:
                 span.set("dy", "16")
             span.text = line
     if y_label:
-        middle = _f(TOP + PLOT_HEIGHT / 2)
+        middle = coordinate(TOP + PLOT_HEIGHT / 2)
         title = ET.SubElement(
             axes,
             "text",
@@ -247,7 +267,7 @@ def _axes(
             "text",
             {
                 "class": "chart__axis-title",
-                "x": _f(LEFT + PLOT_WIDTH / 2),
+                "x": coordinate(LEFT + PLOT_WIDTH / 2),
                 "y": str(HEIGHT - 8),
                 "text-anchor": "middle",
                 "font-weight": "600",
@@ -265,8 +285,8 @@ def _threshold(svg: ET.Element, threshold: Threshold, y: float) -> None:
             "class": "chart__threshold-line",
             "x1": str(LEFT),
             "x2": str(LEFT + PLOT_WIDTH),
-            "y1": _f(y),
-            "y2": _f(y),
+            "y1": coordinate(y),
+            "y2": coordinate(y),
             "stroke": "#b3261e",
             "stroke-width": "2",
             "stroke-dasharray": THRESHOLD_DASH,
@@ -278,7 +298,7 @@ def _threshold(svg: ET.Element, threshold: Threshold, y: float) -> None:
         {
             "class": "chart__threshold-label",
             "x": str(LEFT + PLOT_WIDTH - 4),
-            "y": _f(y - 6),
+            "y": coordinate(y - 6),
             "text-anchor": "end",
             "fill": "#7a1a14",
             "font-weight": "600",
@@ -291,7 +311,7 @@ def _marker(group: ET.Element, shape: str, x: float, y: float) -> ET.Element:
     common = {"class": f"chart__point chart__point--{shape}"}
     if shape == "circle":
         return ET.SubElement(
-            group, "circle", {**common, "cx": _f(x), "cy": _f(y), "r": str(MARKER)}
+            group, "circle", {**common, "cx": coordinate(x), "cy": coordinate(y), "r": str(MARKER)}
         )
     if shape == "square":
         return ET.SubElement(
@@ -299,8 +319,8 @@ def _marker(group: ET.Element, shape: str, x: float, y: float) -> ET.Element:
             "rect",
             {
                 **common,
-                "x": _f(x - MARKER),
-                "y": _f(y - MARKER),
+                "x": coordinate(x - MARKER),
+                "y": coordinate(y - MARKER),
                 "width": str(2 * MARKER),
                 "height": str(2 * MARKER),
             },
@@ -310,7 +330,7 @@ def _marker(group: ET.Element, shape: str, x: float, y: float) -> ET.Element:
         if shape == "triangle"
         else [(x, y - MARKER - 2), (x + MARKER + 2, y), (x, y + MARKER + 2), (x - MARKER - 2, y)]
     )
-    points = " ".join(f"{_f(px)},{_f(py)}" for px, py in corners)
+    points = " ".join(f"{coordinate(px)},{coordinate(py)}" for px, py in corners)
     return ET.SubElement(group, "polygon", {**common, "points": points})
 
 
@@ -339,7 +359,7 @@ def _series(
             "polyline",
             {
                 "class": "chart__line",
-                "points": " ".join(f"{_f(x)},{_f(y)}" for x, y, _ in placed),
+                "points": " ".join(f"{coordinate(x)},{coordinate(y)}" for x, y, _ in placed),
                 "fill": "none",
                 "stroke-width": "2.5",
             },
@@ -356,15 +376,15 @@ def _series(
             "text",
             {
                 "class": "chart__value",
-                "x": _f(x),
-                "y": _f(y + offset),
+                "x": coordinate(x),
+                "y": coordinate(y + offset),
                 "text-anchor": "middle",
                 "stroke": "none",
                 "font-weight": "700",
                 "font-size": "14",
             },
         )
-        value.text = point.label or _number(point.y)
+        value.text = point.label or number_text(point.y)
 
 
 def _legend(svg: ET.Element, series: Sequence[Series]) -> None:
@@ -386,8 +406,8 @@ def _legend(svg: ET.Element, series: Sequence[Series]) -> None:
             {
                 "x1": str(LEFT),
                 "x2": str(LEFT + 36),
-                "y1": _f(y),
-                "y2": _f(y),
+                "y1": coordinate(y),
+                "y2": coordinate(y),
                 "stroke-width": "2.5",
             },
         )
@@ -398,7 +418,12 @@ def _legend(svg: ET.Element, series: Sequence[Series]) -> None:
         text = ET.SubElement(
             group,
             "text",
-            {"x": str(LEFT + 46), "y": _f(y), "stroke": "none", "dominant-baseline": "middle"},
+            {
+                "x": str(LEFT + 46),
+                "y": coordinate(y),
+                "stroke": "none",
+                "dominant-baseline": "middle",
+            },
         )
         text.text = each.name
 
@@ -407,10 +432,10 @@ def _describe(series: Sequence[Series], threshold: Threshold | None) -> str:
     parts = []
     for each in series:
         values = ", ".join(
-            f"{point.label or _number(point.y)} at {point.x.replace(chr(10), ' ')}"
+            f"{point.label or number_text(point.y)} at {point.x.replace(chr(10), ' ')}"
             for point in each.points
         )
         parts.append(f"{each.name}: {values or 'no values'}.")
     if threshold is not None:
-        parts.append(f"{threshold.label}: {_number(threshold.value)}.")
+        parts.append(f"{threshold.label}: {number_text(threshold.value)}.")
     return " ".join(parts)

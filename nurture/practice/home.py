@@ -1,21 +1,22 @@
 """The parent's home page, practice part: for each baby, this week's routine, the last few
-sessions, and what the baby has enjoyed. A fixed number of queries per baby, whatever the
-length of the history behind it."""
+sessions, and what the baby has enjoyed (with a small chart and a link to the insights
+page). A fixed number of queries per baby, whatever the length of the history behind it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from nurture.curriculum.models import Stroke
+from django.utils.safestring import SafeString
+
 from nurture.families.models import Baby
+from nurture.insights import parent, parent_charts
 from nurture.practice import plans, selectors
 from nurture.practice.models import PracticeSession
 
 RECENT = 3
 ENJOYED = 3
-ENOUGH_SESSIONS = 3
-"""Fewer sessions than this say too little about what a baby enjoys."""
+ENOUGH_SESSIONS = selectors.ENOUGH_SESSIONS
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,10 @@ class BabyPractice:
     routine: plans.RoutineChoice | None
     areas: list[str]
     recent: list[PracticeSession]
-    enjoyed: list[dict[str, Any]] = field(default_factory=list)
+    enjoyed: list[parent.CueShare] = field(default_factory=list)
+    """The best-liked strokes (the ranking the insights page uses), once there are enough
+    sessions."""
+    enjoyed_chart: SafeString | None = None
 
 
 def practice_for_home(user: Any, babies: list[Baby]) -> list[BabyPractice]:
@@ -36,15 +40,7 @@ def practice_for_home(user: Any, babies: list[Baby]) -> list[BabyPractice]:
             .select_related("carer")
             .order_by("-started_at")[: max(RECENT, ENOUGH_SESSIONS)]
         )
-        enjoyed: list[dict[str, Any]] = []
-        if len(recent) >= ENOUGH_SESSIONS:
-            top = selectors.enjoyed(baby)[:ENJOYED]
-            names = dict(
-                Stroke.objects.filter(slug__in=[row["stroke"] for row in top]).values_list(
-                    "slug", "name"
-                )
-            )
-            enjoyed = [{**row, "name": names.get(row["stroke"], row["stroke"])} for row in top]
+        enjoyed = parent.top_strokes(baby, ENJOYED) if len(recent) >= ENOUGH_SESSIONS else []
         found.append(
             BabyPractice(
                 baby=baby,
@@ -52,6 +48,9 @@ def practice_for_home(user: Any, babies: list[Baby]) -> list[BabyPractice]:
                 areas=[card.area.name for card in cards.areas] if cards else [],
                 recent=recent[:RECENT],
                 enjoyed=enjoyed,
+                enjoyed_chart=parent_charts.home_chart(
+                    baby.given_name, enjoyed, chart_id=f"home-enjoyed-{baby.pk}"
+                ),
             )
         )
     return found

@@ -256,6 +256,9 @@ class Readiness:
     """For a wait on the clock: the longest such wait."""
     wait_until: tuple[str, ...] = ()
     """For a wait on the baby: what to wait for, in plain words."""
+    since_feed_minutes: int | None = None
+    """The parent's answer, kept with the session: minutes since the last feed (None: more
+    than an hour ago). The parent's insights compare sessions by it."""
 
     @property
     def message(self) -> str:
@@ -282,12 +285,15 @@ class Readiness:
             "skip_areas": list(self.skip_areas),
             "wait_minutes": self.wait_minutes,
             "wait_until": list(self.wait_until),
+            "since_feed_minutes": self.since_feed_minutes,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Readiness:
         minutes = data.get("wait_minutes")
+        fed = data.get("since_feed_minutes")
         return cls(
+            since_feed_minutes=int(fed) if fed is not None else None,
             verdict=Verdict(data["verdict"]),
             reasons=tuple(Reason.from_dict(reason) for reason in data.get("reasons", ())),
             skip_areas=tuple(str(area) for area in data.get("skip_areas", ())),
@@ -397,6 +403,9 @@ def assess(answers: Answers, config: RulesConfig | None = None) -> Readiness:
         skip_areas=skip,
         wait_minutes=max(minutes) if minutes else None,
         wait_until=_unique([reason.until for reason in reasons if reason.until]),
+        since_feed_minutes=(
+            None if answers.since_feed is None else int(answers.since_feed.total_seconds() // 60)
+        ),
     )
 
 

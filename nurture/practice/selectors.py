@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from nurture.accounts import policy
@@ -44,26 +45,82 @@ def session_detail(user: Any, session_id: Any) -> PracticeSession:
     )
 
 
-def happy_counts(
-    baby: Baby, by: str, *, only: list[str] | None = None, sessions: int = RECENT_SESSIONS
-) -> list[dict[str, Any]]:
-    """Happy cues per ``by`` ("stroke" or "area") over the baby's latest sessions, most
-    first; ``only`` keeps those values."""
-    # The ids first: as a subquery with LIMIT, PostgreSQL scans every happy cue of the baby.
-    recent = list(
+ENOUGH_SESSIONS = 3
+"""Fewer sessions than this say too little about what a baby enjoys."""
+
+MIN_CUES = 5
+"""An area or stroke needs at least this many cues before its share of happy cues ranks it."""
+
+
+def recent_session_ids(baby: Baby, sessions: int = RECENT_SESSIONS) -> list[Any]:
+    """The ids of the baby's latest ``sessions`` sessions, latest first (one index scan)."""
+    return list(
         PracticeSession.objects.filter(baby=baby)
         .order_by("-started_at")
         .values_list("pk", flat=True)[:sessions]
     )
-    cues = CueEvent.objects.filter(session__in=recent, cue=CueTap.HAPPY).exclude(**{by: ""})
+
+
+def cue_ranking(
+    baby: Baby,
+    by: str,
+    *,
+    only: list[str] | None = None,
+    sessions: int = RECENT_SESSIONS,
+    session_ids: list[Any] | None = None,
+) -> list[dict[str, Any]]:
+    """What the baby enjoys: happy, not sure and upset cues per ``by`` ("stroke" or "area")
+    over the baby's latest sessions (or ``session_ids``), counted by the database.
+
+    The one ranking everything uses (home page, insights, the guided session's favourite
+    area): first those with at least ``MIN_CUES`` cues (``enough``), then the rest; within
+    each, the highest share of happy cues first, then the lowest share of upset cues, then
+    the most cues, then the slug. ``only`` keeps those values.
+    """
+    # The ids first: as a subquery with LIMIT, PostgreSQL scans every cue of the baby.
+    ids = recent_session_ids(baby, sessions) if session_ids is None else session_ids
+    cues = CueEvent.objects.filter(session__in=ids).exclude(**{by: ""})
     if only is not None:
         cues = cues.filter(**{f"{by}__in": only})
-    rows = cues.values(by).annotate(happy=Count("id")).order_by("-happy", by)
-    return [{by: row[by], "happy": row["happy"]} for row in rows]
+    rows = (
+        cues.values(by)
+        .annotate(
+            happy=Count("id", filter=Q(cue=CueTap.HAPPY)),
+            not_sure=Count("id", filter=Q(cue=CueTap.NOT_SURE)),
+            upset=Count("id", filter=Q(cue=CueTap.UPSET)),
+            total=Count("id"),
+        )
+        .annotate(
+            enough=Case(When(total__gte=MIN_CUES, then=Value(1)), default=Value(0)),
+            happy_share=Cast("happy", FloatField()) / Cast("total", FloatField()),
+            upset_share=Cast("upset", FloatField()) / Cast("total", FloatField()),
+        )
+        .order_by("-enough", "-happy_share", "upset_share", "-total", by)
+    )
+    return [
+        {
+            by: row[by],
+            "happy": row["happy"],
+            "not_sure": row["not_sure"],
+            "upset": row["upset"],
+            "total": row["total"],
+            "enough": bool(row["enough"]),
+        }
+        for row in rows
+    ]
+
+
+def happy_counts(
+    baby: Baby, by: str, *, only: list[str] | None = None, sessions: int = RECENT_SESSIONS
+) -> list[dict[str, Any]]:
+    """``cue_ranking`` in its order, keeping only values with a happy cue, with their happy
+    cue counts."""
+    ranked = cue_ranking(baby, by, only=only, sessions=sessions)
+    return [{by: row[by], "happy": row["happy"]} for row in ranked if row["happy"]]
 
 
 def enjoyed(baby: Baby, sessions: int = RECENT_SESSIONS) -> list[dict[str, Any]]:
-    """Happy cues per stroke over the baby's latest sessions, most enjoyed first."""
+    """Strokes with a happy cue over the baby's latest sessions, most enjoyed first."""
     return happy_counts(baby, "stroke", sessions=sessions)
 
 

@@ -90,7 +90,11 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["provider", "status"])]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            # Reports count referrals received in a date range, per provider.
+            models.Index(fields=["provider", "created_at"], name="referral_provider_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Referral for {self.baby}"
@@ -121,6 +125,11 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # Reports: who reached a status (eligible, waiting) and when; a referral's history.
+            models.Index(fields=["to_status", "at"], name="referral_event_status_at"),
+            models.Index(fields=["referral", "at"], name="referral_event_referral_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"

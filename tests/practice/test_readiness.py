@@ -289,3 +289,13 @@ def test_every_rule_that_applies_gives_a_reason_and_the_strictest_action_wins(
     assert set(result.skip_areas) == {area for r in result.reasons for area in r.areas}
     assert result.message
     assert Readiness.from_dict(result.to_dict()) == result
+
+
+@pytest.mark.parametrize(("since", "minutes"), [(None, None), (timedelta(minutes=45), 45)])
+def test_the_feed_answer_is_kept_with_the_result_for_the_insights(
+    since: timedelta | None, minutes: int | None
+) -> None:
+    result = assess(Answers(since_feed=since))
+    assert result.since_feed_minutes == minutes
+    assert result.to_dict()["since_feed_minutes"] == minutes
+    assert Readiness.from_dict(result.to_dict()) == result

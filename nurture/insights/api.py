@@ -1,0 +1,116 @@
+"""API: every programme report section as JSON, scoped like the report page.
+
+``GET /reports`` says which sections the caller may read; ``GET /reports/{section}`` computes
+one, with the same filters as the page (``date_from``, ``date_to``, ``venue``, ``facilitator``,
+``run``). A filter outside the caller's scope is a 422 naming the field; a section they may
+not read, or no reports at all, is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from nurture.accounts.policy import ReportScope
+from nurture.api.auth import API_AUTH
+from nurture.api.problems import Problem
+from nurture.errors import DomainError
+from nurture.insights import registry
+from nurture.insights.filters import FilterForm, ReportFilters
+from nurture.insights.tables import SUPPRESSED
+
+router = Router(tags=["reports"], auth=API_AUTH)
+
+
+class SectionLink(Schema):
+    key: str
+    title: str
+
+
+class ReportIndexOut(Schema):
+    summary_of_own_runs: bool
+    sections: list[SectionLink]
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+    kind: str
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    definition: str
+    columns: list[ColumnOut]
+    rows: list[dict[str, Any]]
+    notes: list[str]
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    filters: dict[str, str]
+    suppressed_marker: str
+    tables: list[TableOut]
+
+
+def _scope(request: HttpRequest) -> ReportScope:
+    scope = registry.report_scope(request.user)
+    if scope is None:
+        raise Http404("Not found.")
+    return scope
+
+
+def _filters(request: HttpRequest, scope: ReportScope) -> ReportFilters:
+    form = FilterForm(request.GET, scope=scope)
+    if not form.is_valid():
+        raise DomainError(
+            {
+                field: " ".join(str(error) for error in errors)
+                for field, errors in form.errors.items()
+            }
+        )
+    return form.filters()
+
+
+@router.get("/reports", response={200: ReportIndexOut, 404: Problem})
+def report_index(request: HttpRequest) -> dict[str, Any]:
+    scope = _scope(request)
+    return {
+        "summary_of_own_runs": scope.is_facilitator_summary,
+        "sections": [
+            {"key": key, "title": registry.SECTIONS[key].title}
+            for key in registry.section_keys(scope)
+        ],
+    }
+
+
+@router.get("/reports/{section}", response={200: SectionOut, 404: Problem, 422: Problem})
+def report_section(request: HttpRequest, section: str) -> dict[str, Any]:
+    scope = _scope(request)
+    if section not in registry.section_keys(scope):
+        raise Http404("Not found.")
+    filters = _filters(request, scope)
+    (computed,) = registry.compute(scope, filters, (section,))
+    return {
+        "key": computed.key,
+        "title": computed.title,
+        "filters": filters.as_query(),
+        "suppressed_marker": SUPPRESSED,
+        "tables": [
+            {
+                "key": table.key,
+                "title": table.title,
+                "definition": table.definition,
+                "columns": [
+                    {"key": c.key, "label": c.label, "kind": c.kind} for c in table.columns
+                ],
+                "rows": table.rows,
+                "notes": list(table.notes),
+            }
+            for table in computed.tables
+        ],
+    }

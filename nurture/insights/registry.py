@@ -1,0 +1,71 @@
+"""Which report sections exist, who gets which, and computing them.
+
+A service manager (or admin) gets the programme report; a facilitator the summary of their
+own runs. Pages, CSV, PDF and the API all ask here, so the same person sees the same figures
+whichever way they read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+from nurture.accounts import policy
+from nurture.accounts.policy import ReportScope
+from nurture.insights.filters import ReportFilters
+from nurture.insights.tables import Section
+
+REPORTS = "nurture.insights.reports"
+Compute = Callable[[ReportScope, ReportFilters], Section]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    compute_path: str
+    """Where the function computing it lives, imported on first use (the report modules
+    import every app's models; the navigation imports this module on every page)."""
+
+    @property
+    def compute(self) -> Compute:
+        computed: Compute = import_string(self.compute_path)
+        return computed
+
+
+SECTIONS = {
+    spec.key: spec
+    for spec in (
+        SectionSpec("funnel", "From referral to completion", f"{REPORTS}.funnel.funnel_section"),
+        SectionSpec("waiting", "Waiting list and offers", f"{REPORTS}.waiting.waiting_section"),
+        SectionSpec("attendance", "Attendance", f"{REPORTS}.attendance.attendance_section"),
+        SectionSpec("outcomes", "Outcomes", f"{REPORTS}.outcomes.outcomes_section"),
+        SectionSpec("reach", "Who the programme reaches", f"{REPORTS}.reach.reach_section"),
+        SectionSpec("my_runs", "Your courses", f"{REPORTS}.my_runs.my_runs_section"),
+    )
+}
+PROGRAMME = ("funnel", "waiting", "attendance", "outcomes", "reach")
+FACILITATOR_SUMMARY = ("my_runs", "attendance")
+
+
+def report_scope(user: Any) -> ReportScope | None:
+    """The widest report this person may read: the programme report if they manage a
+    provider, else the summary of their own runs; None if neither."""
+    return policy.programme_report_scope(user) or policy.facilitator_report_scope(user)
+
+
+def section_keys(scope: ReportScope) -> tuple[str, ...]:
+    return FACILITATOR_SUMMARY if scope.is_facilitator_summary else PROGRAMME
+
+
+def compute(
+    scope: ReportScope, filters: ReportFilters, keys: tuple[str, ...] | None = None
+) -> list[Section]:
+    """The sections asked for (by default all this scope may see), in report order. A key
+    outside the scope's sections is left out: callers turn that into a 404."""
+    allowed = section_keys(scope)
+    wanted = allowed if keys is None else tuple(key for key in allowed if key in keys)
+    return [SECTIONS[key].compute(scope, filters) for key in wanted]

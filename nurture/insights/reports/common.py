@@ -1,0 +1,99 @@
+"""Builders the report modules share, so a count, a bar or a course's name cell is worked out
+and suppressed the same way in every section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from nurture.insights.charts import Bar, bar_chart
+from nurture.insights.tables import SUPPRESSED, Column, Table, share, suppress
+
+COURSE_COLUMNS = (
+    Column("run", "Course"),
+    Column("venue", "Venue"),
+    Column("first_session", "First session"),
+)
+"""The columns naming a course; ``course_cells`` fills them."""
+
+ATTENDANCE_RATE = Column("attendance_rate", "Attended (present or late)", "percent")
+DNA_RATE = Column("dna_rate", "Did not attend", "percent")
+
+
+def course_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """The ``COURSE_COLUMNS`` cells of a row read with ``template__name``, ``venue__name``
+    and ``first_session_at``; the first session's local date."""
+    return {
+        "run": row["template__name"],
+        "venue": row["venue__name"],
+        "first_session": timezone.localtime(row["first_session_at"]).date().isoformat(),
+    }
+
+
+def in_days(duration: timedelta | None) -> float | None:
+    """A mean duration in days, to one decimal; None when there was nothing to average."""
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def unless_few(count: int, value: Any) -> Any:
+    """``value``, or ``SUPPRESSED`` when it describes a group ``count`` too small to show."""
+    return SUPPRESSED if suppress(count) == SUPPRESSED else value
+
+
+def count_bar(label: str, count: int, of: int | None = None) -> Bar:
+    """A bar as long as ``count``, labelled with it (and its share of ``of``, if given), or
+    empty and labelled "<5" when suppressed."""
+    if suppress(count) == SUPPRESSED:
+        return Bar(label, (0,), SUPPRESSED)
+    shown = share(count, of)
+    text = f"{count} ({shown:g}%)" if isinstance(shown, float) else str(count)
+    return Bar(label, (float(count),), text)
+
+
+def count_table(
+    *,
+    key: str,
+    title: str,
+    definition: str,
+    columns: tuple[Column, Column, Column],
+    items: Sequence[tuple[str, int]],
+    whole: int,
+    chart_id: str,
+    chart_title: str,
+    notes: tuple[str, ...] = (),
+    chart_items: Sequence[tuple[str, int]] | None = None,
+    bar_shares: bool = True,
+    max_value: float | None = None,
+) -> Table:
+    """A table of (label, count) ``items`` in three ``columns`` (label, count, share of
+    ``whole``), with a bar chart of ``chart_items`` (default: the same items) measured in
+    the count column's label. Bars show their share of ``whole`` unless ``bar_shares`` is
+    False."""
+    label_key, count_key, share_key = (column.key for column in columns)
+    rows = [
+        {label_key: label, count_key: suppress(count), share_key: share(count, whole)}
+        for label, count in items
+    ]
+    of = whole if bar_shares else None
+    bars = [
+        count_bar(label, count, of)
+        for label, count in (items if chart_items is None else chart_items)
+    ]
+    return Table(
+        key=key,
+        title=title,
+        definition=definition,
+        columns=columns,
+        rows=rows,
+        chart=bar_chart(
+            chart_id=chart_id,
+            title=chart_title,
+            bars=bars,
+            x_label=columns[1].label,
+            max_value=max_value,
+        ),
+        notes=notes,
+    )

@@ -1,0 +1,109 @@
+"""Programme reports for service managers (and admins), and a facilitator's summary of their
+own runs: one page with filters, a CSV file per table and the whole report as a PDF.
+
+Every view asks ``registry.report_scope`` (which asks the policy) what the person may see;
+someone with no reports gets a 404. Filters outside the person's scope are form errors.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from nurture import pdf
+from nurture.accounts import policy
+from nurture.accounts.policy import ReportScope
+from nurture.accounts.roles import Role
+from nurture.insights import registry
+from nurture.insights.filters import FilterForm
+from nurture.insights.tables import Section, Table
+
+REPORT_ROLES = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _scope(request: HttpRequest) -> ReportScope:
+    scope = registry.report_scope(request.user)
+    if scope is None:
+        raise Http404("Not found.")
+    return scope
+
+
+def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
+    form = FilterForm(request.GET, scope=scope)
+    sections: list[Section] = []
+    query = ""
+    summary: list[str] = []
+    if form.is_valid():
+        summary = form.summary()
+        filters = form.filters()
+        sections = registry.compute(scope, filters)
+        query = urlencode(filters.as_query())
+    return {
+        "form": form,
+        "sections": sections,
+        "query": query,
+        "filter_summary": summary,
+        "is_summary": scope.is_facilitator_summary,
+        "title": "Your courses" if scope.is_facilitator_summary else "Programme report",
+        "made_at": timezone.localtime(),
+    }
+
+
+@policy.require_roles(*REPORT_ROLES)
+def report(request: HttpRequest) -> HttpResponse:
+    context = _context(request, _scope(request))
+    status = 200 if context["form"].is_valid() else 400
+    return render(request, "insights/report.html", context, status=status)
+
+
+@policy.require_roles(*REPORT_ROLES)
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    context = _context(request, _scope(request))
+    if not context["form"].is_valid():
+        return render(request, "insights/report.html", context, status=400)
+    document = pdf.render_pdf("insights/report_pdf.html", context, request=request)
+    return pdf.pdf_response(document, "nurture-report.pdf", download=True)
+
+
+@policy.require_roles(*REPORT_ROLES)
+def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
+    scope = _scope(request)
+    if section not in registry.section_keys(scope):
+        raise Http404("Not found.")
+    form = FilterForm(request.GET, scope=scope)
+    if not form.is_valid():
+        return render(request, "insights/report.html", {"form": form, "sections": []}, status=400)
+    filters = form.filters()
+    (computed,) = registry.compute(scope, filters, (section,))
+    found = next((each for each in computed.tables if each.key == table), None)
+    if found is None:
+        raise Http404("Not found.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"nurture-{section}-{table}-{filters.date_from}-to-{filters.date_to}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    write_csv(response, found)
+    return response
+
+
+def write_csv(out: Any, table: Table) -> None:
+    """A header row of column labels, then one row per table row. Suppressed cells hold
+    ``<5``; cells with no data are empty. Text that a spreadsheet would run as a formula is
+    quoted with a leading apostrophe."""
+    writer = csv.writer(out)
+    writer.writerow([column.label for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_value(row.get(column.key)) for column in table.columns])
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -1,0 +1,167 @@
+"""The attendance section against the hand-built programme in ``report_data_r2``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from nurture.accounts.policy import ReportScope
+from nurture.insights.filters import ReportFilters
+from nurture.insights.reports.attendance import attendance_section
+from nurture.insights.tables import SUPPRESSED
+from tests.insights.report_data_r2 import (
+    MARCH,
+    Programme,
+    make_places,
+    make_run,
+    mark,
+    more_runs,
+    programme_fixture,  # noqa: F401 (the programme fixture)
+)
+
+S = SUPPRESSED
+
+
+def rate_cells(row: dict) -> tuple:
+    return (row["marks"], row["attendance_rate"], row["absent_rate"], row["dna_rate"])
+
+
+def test_registers(programme: Programme) -> None:
+    section = attendance_section(programme.manager_scope(), MARCH)
+    assert section.key == "attendance"
+    registers = section.table("registers")
+    assert registers.rows == [
+        {"planned": 6, "cancelled": 1, "held": 6, "registered": 5, "unregistered": 1}
+    ]
+    assert registers.notes == ("1 held session has no register yet.",)
+
+
+def test_by_venue_with_suppression(programme: Programme) -> None:
+    table = attendance_section(programme.manager_scope(), MARCH).table("by_venue")
+    assert [(row["venue"], *rate_cells(row)) for row in table.rows] == [
+        ("Venue A", 18, 77.8, S, S),
+        ("Venue C", 10, 70.0, 0.0, S),
+        ("All venues", 28, 75.0, S, 17.9),
+    ]
+    assert "present or late" in table.definition
+    chart = str(table.chart)
+    assert "<title" in chart and "Attendance rate by venue" in chart
+    assert "77.8%" in chart and "70%" in chart
+
+
+def test_by_facilitator_counts_a_shared_run_for_each(programme: Programme) -> None:
+    table = attendance_section(programme.manager_scope(), MARCH).table("by_facilitator")
+    assert [(row["facilitator"], *rate_cells(row)) for row in table.rows] == [
+        ("Fac2", 28, 75.0, S, 17.9),
+        ("Facilitator_A", 18, 77.8, S, S),
+    ]
+    assert "counts in full for each" in table.definition
+
+
+def test_by_run(programme: Programme) -> None:
+    table = attendance_section(programme.manager_scope(), MARCH).table("by_run")
+    assert [
+        (row["venue"], row["first_session"], row["enrolled"], *rate_cells(row))
+        for row in table.rows
+    ] == [
+        ("Venue A", "2025-03-03", 6, 18, 77.8, S, S),
+        ("Venue C", "2025-03-20", 5, 10, 70.0, 0.0, S),
+    ]
+    assert table.rows[0]["run"] == "Baby massage"
+
+
+def test_small_groups_are_suppressed_at_four_but_not_five(programme: Programme) -> None:
+    run = make_run(programme.provider, programme.venue_c, timezone.now() - timedelta(days=3))
+    places = make_places(run, ["enrolled"] * 5)
+    mark(run, 1, places[:4], ["present"] * 4)
+    today = timezone.localdate()
+    filters = ReportFilters(date_from=today - timedelta(days=7), date_to=today)
+    row = attendance_section(programme.manager_scope(), filters).table("by_run").rows[0]
+    assert rate_cells(row) == (S, S, S, S)
+    mark(run, 1, places[4:], ["present"])
+    row = attendance_section(programme.manager_scope(), filters).table("by_run").rows[0]
+    assert rate_cells(row) == (5, 100.0, 0.0, 0.0)
+
+
+def test_future_sessions_are_not_missing_registers(programme: Programme) -> None:
+    run = make_run(programme.provider, programme.venue_c, timezone.now() + timedelta(days=2))
+    today = timezone.localdate()
+    filters = ReportFilters(date_from=today, date_to=today + timedelta(days=60))
+    section = attendance_section(programme.manager_scope(), filters)
+    assert section.table("registers").rows == [
+        {"planned": 5, "cancelled": 0, "held": 0, "registered": 0, "unregistered": 0}
+    ]
+    assert section.table("registers").notes == ()
+    assert section.table("by_venue").rows == [
+        {
+            "venue": "All venues",
+            "marks": 0,
+            "attendance_rate": None,
+            "absent_rate": None,
+            "dna_rate": None,
+        }
+    ]
+    assert section.table("by_venue").chart is None
+    assert [row["enrolled"] for row in section.table("by_run").rows] == [0]
+    assert run.sessions.count() == 5
+
+
+def test_facilitator_scope_sees_only_their_runs(programme: Programme) -> None:
+    section = attendance_section(programme.facilitator_scope(), MARCH)
+    assert section.table("registers").rows[0]["planned"] == 4
+    assert [(row["venue"], *rate_cells(row)) for row in section.table("by_venue").rows] == [
+        ("Venue A", 18, 77.8, S, S),
+        ("All venues", 18, 77.8, S, S),
+    ]
+    assert [row["run"] for row in section.table("by_run").rows] == ["Baby massage"]
+    both = attendance_section(programme.facilitator_scope(programme.co_facilitator), MARCH)
+    assert both.table("by_venue").rows[-1]["marks"] == 28
+
+
+def test_filters_by_venue_facilitator_and_run(programme: Programme) -> None:
+    scope = programme.manager_scope()
+    by_venue = attendance_section(scope, replace(MARCH, venue_id=programme.venue_c.pk))
+    assert [row["venue"] for row in by_venue.table("by_venue").rows] == ["Venue C", "All venues"]
+    by_person = attendance_section(scope, replace(MARCH, facilitator_id=programme.facilitator.pk))
+    assert by_person.table("by_venue").rows[-1]["marks"] == 18
+    by_run = attendance_section(scope, replace(MARCH, run_id=programme.run2.pk))
+    assert by_run.table("by_venue").rows[-1]["attendance_rate"] == 70.0
+
+
+def test_another_providers_marks_never_count(programme: Programme) -> None:
+    mine = attendance_section(programme.manager_scope(), MARCH)
+    assert "Venue B" not in [row["venue"] for row in mine.table("by_venue").rows]
+    theirs = attendance_section(
+        ReportScope(provider_ids=frozenset({programme.other_provider.pk})), MARCH
+    )
+    assert [(row["venue"], *rate_cells(row)) for row in theirs.table("by_venue").rows] == [
+        ("Venue B", 5, 0.0, 0.0, 100.0),
+        ("All venues", 5, 0.0, 0.0, 100.0),
+    ]
+    assert [
+        (row["facilitator"], *rate_cells(row)) for row in theirs.table("by_facilitator").rows
+    ] == [("No facilitator named", 5, 0.0, 0.0, 100.0)]
+    everyone = attendance_section(ReportScope(provider_ids=None), MARCH)
+    assert everyone.table("by_venue").rows[-1]["marks"] == 33
+
+
+def test_dates_outside_the_range_do_not_count(programme: Programme) -> None:
+    winter = ReportFilters(date_from=date(2025, 1, 1), date_to=date(2025, 2, 28))
+    section = attendance_section(programme.manager_scope(), winter)
+    assert [(row["venue"], row["marks"]) for row in section.table("by_venue").rows] == [
+        ("Venue A", 5),
+        ("All venues", 5),
+    ]
+
+
+@pytest.mark.parametrize("extra_runs", [0, 4])
+def test_query_count_does_not_grow(
+    programme: Programme, extra_runs: int, django_assert_num_queries
+) -> None:
+    more_runs(programme, extra_runs)
+    with django_assert_num_queries(6):
+        section = attendance_section(programme.manager_scope(), MARCH)
+    assert len(section.table("by_run").rows) == 2 + extra_runs

@@ -1,0 +1,76 @@
+"""Paired-change statistics against values worked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nurture.insights import stats
+
+
+def sums(changes: list[int]) -> tuple[int, int, int]:
+    return len(changes), sum(changes), sum(c * c for c in changes)
+
+
+def test_worked_example() -> None:
+    # Changes -3, -5, -2, -6, -4: mean -4; squares sum to 90, so the variance is
+    # (90 - 400/5) / 4 = 2.5 and the SD is 1.5811; t(0.975, 4) = 2.7764, the standard
+    # error 1.5811 / √5 = 0.7071, so the interval is -4 ± 1.9632; d = -4 / 1.5811 = -2.53.
+    result = stats.paired_change(*sums([-3, -5, -2, -6, -4]))
+    assert result is not None
+    assert result.n == 5
+    assert result.mean == -4
+    assert result.sd == pytest.approx(1.5811, abs=1e-4)
+    assert result.ci_half_width == pytest.approx(1.9632, abs=1e-4)
+    assert result.ci_low == pytest.approx(-5.9632, abs=1e-4)
+    assert result.ci_high == pytest.approx(-2.0368, abs=1e-4)
+    assert result.effect_size == pytest.approx(-2.5298, abs=1e-4)
+
+
+def test_two_pairs_use_the_wide_t_value() -> None:
+    # Changes 1 and 3: mean 2, SD √2; t(0.975, 1) = 12.7062, so ± 12.7062 * √2 / √2.
+    result = stats.paired_change(*sums([1, 3]))
+    assert result is not None
+    assert result.sd == pytest.approx(math.sqrt(2))
+    assert result.ci_half_width == pytest.approx(12.7062, abs=1e-4)
+    assert result.effect_size == pytest.approx(2 / math.sqrt(2))
+
+
+def test_no_spread_has_no_effect_size_and_a_zero_width_interval() -> None:
+    result = stats.paired_change(*sums([-2, -2, -2, -2, -2]))
+    assert result is not None
+    assert result.mean == -2
+    assert result.sd == 0
+    assert result.ci_low == result.ci_high == -2
+    assert result.effect_size is None
+
+
+def test_one_pair_has_a_mean_but_no_interval() -> None:
+    result = stats.paired_change(*sums([4]))
+    assert result is not None
+    assert result.mean == 4
+    assert result.sd is None
+    assert result.ci_low is None and result.ci_half_width is None
+    assert result.effect_size is None
+
+
+def test_no_pairs() -> None:
+    assert stats.paired_change(0, 0, 0) is None
+    assert stats.mean(0, 0) is None
+    assert stats.mean(12, 4) == 3
+
+
+def test_t_critical_values() -> None:
+    assert stats.t_critical(5) == pytest.approx(2.7764, abs=1e-4)
+    assert stats.t_critical(31) == pytest.approx(2.0423, abs=1e-4)
+    assert stats.t_critical(10_001) == pytest.approx(1.9602, abs=1e-4)
+
+
+def test_sd_from_sums_matches_the_direct_formula() -> None:
+    changes = [7, -1, 0, 4, 4, -9, 2, 3]
+    n, total, squares = sums(changes)
+    average = total / n
+    direct = math.sqrt(sum((c - average) ** 2 for c in changes) / (n - 1))
+    assert stats.sample_sd(n, total, squares) == pytest.approx(direct)
+    assert stats.sample_sd(1, 5, 25) is None
