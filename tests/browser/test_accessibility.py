@@ -126,6 +126,12 @@ CASES: dict[str, Case] = {
         "Record a safeguarding",
         "Save concern",
     ),
+    # Reports and insights: the demo's courses, referrals and Zara's practice history.
+    "manager-report": Case("manager", lambda: "/reports/", "Programme report"),
+    "facilitator-report": Case("facilitator", lambda: "/reports/", "Your courses"),
+    "parent-insights": Case(
+        "parent", lambda: f"/practice/{_zara().pk}/insights/", "What helps Zara"
+    ),
 }
 
 
