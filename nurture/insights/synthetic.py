@@ -58,9 +58,9 @@ class Size:
 
 
 SIZES = {
-    "tiny": Size("tiny", 2, 100, 3, 3, 2, 21.0, 8.0, 200, largest_weight=1.5),
-    "trust": Size("trust", 1, 10_000, 20, 40, 14, 21.0, 8.0, 10_000),
-    "national": Size("national", 150, 300_000, 6, 8, 5, 21.0, 5.0, 10_000, largest_weight=3.0),
+    "tiny": Size("tiny", 2, 100, 3, 3, 2, 18.0, 8.0, 200, largest_weight=1.5),
+    "trust": Size("trust", 1, 10_000, 20, 40, 14, 18.0, 8.0, 10_000),
+    "national": Size("national", 150, 300_000, 6, 8, 5, 18.0, 5.0, 10_000, largest_weight=3.0),
 }
 
 

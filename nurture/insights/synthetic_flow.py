@@ -74,7 +74,7 @@ class FamilyFlow:
         referral_id = gen.new_uuid(Referral)
         high = self.referral_priority()
         story.move("received", created)
-        placed = self.triage(story, referral_id, created, corrected, high)
+        placed = self.triage(story, referral_id, created, corrected, high, bench=bench)
         if placed is not None:
             course_rows(self, placed, story, referral_id, family_id, carer_id, baby_id, visitor,
                         app_user, bench)  # fmt: skip
@@ -167,21 +167,29 @@ class FamilyFlow:
         return sorted(chosen, key=order.index)
 
     def triage(
-        self, story: Story, referral_id: str, created: datetime, corrected: date, high: bool
+        self,
+        story: Story,
+        referral_id: str,
+        created: datetime,
+        corrected: date,
+        high: bool,
+        *,
+        bench: bool = False,
     ) -> tuple[int, datetime, int] | None:
         """Eligibility, the wait and the offers. Returns (run index, accepted at, first
-        session joined) when the family takes a place."""
+        session joined) when the family takes a place. The bench family always does (its
+        chance draws are still made, so the other families' rows do not change)."""
         rng, world, end = self.rng, self.world, self.end
         decided = created + timedelta(days=rng.uniform(0.5, 10))
         if decided >= end:
             return None
-        if rng.random() < 0.06:
+        if rng.random() < 0.06 and not bench:
             story.move("not_eligible", decided, "Does not meet the programme criteria")
             return None
         story.move("eligible", decided)
         waiting = decided + timedelta(minutes=rng.randint(1, 30))
         story.move("waiting", waiting)
-        if rng.random() < 0.03:
+        if rng.random() < 0.03 and not bench:
             left = waiting + timedelta(days=rng.uniform(5, 40))
             if left < end:
                 story.move("withdrawn", left, "Family no longer wants a place")
@@ -191,20 +199,22 @@ class FamilyFlow:
         old_enough = datetime.combine(corrected + timedelta(weeks=6), waiting.timetz())
         earliest = max(waiting + timedelta(days=3 + wait), old_enough)
         index = world.find_run(self.gen.first_run_from(world, earliest))
+        if bench and (index is None or world.run_starts[index] >= too_old):
+            raise RuntimeError("No course place for the bench family: use more years.")
         if index is None or world.run_starts[index] >= too_old:
             gone = too_old - timedelta(days=14)
             if gone < end:
                 story.move("not_eligible", max(gone, waiting + DAY), "Too old by the next place")
             return None
         run = world.runs[index]
-        late = rng.random() < 0.04
+        late = rng.random() < 0.04 and not bench
         first = run.starts[0]
         offered = (
             first + timedelta(days=rng.uniform(1, 4))
             if late
             else max(waiting + HOUR, first - timedelta(days=rng.uniform(5, 21)))
         )
-        if rng.random() < 0.2:
+        if rng.random() < 0.2 and not bench:
             offered = self.earlier_offer(story, referral_id, waiting, offered, index)
         if offered >= end:
             return None
@@ -214,7 +224,7 @@ class FamilyFlow:
         if answered >= end:
             self.offer(run.id, referral_id, kind, "pending", offered, None)
             return None
-        if rng.random() < 0.04:
+        if rng.random() < 0.04 and not bench:
             self.offer(run.id, referral_id, kind, "declined", offered, answered,
                        "The times do not suit us")  # fmt: skip
             story.move("waiting", answered, "declined")

@@ -3,10 +3,12 @@ and suppressed the same way in every section."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.db import connections
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from nurture.insights.charts import Bar, bar_chart
@@ -97,3 +99,30 @@ def count_table(
         ),
         notes=notes,
     )
+
+
+def rows_over(
+    queryset: QuerySet[Any], outer_sql: str, tables: Mapping[str, type[Model]] | None = None
+) -> list[tuple[Any, ...]]:
+    """Run ``outer_sql`` over the rows of ``queryset``, which it names ``{inner}``: a second
+    grouping over a grouped query, which the ORM cannot say. ``{name}`` placeholders for
+    ``tables`` become their quoted table names. Only ORM-compiled SQL and quoted names are
+    put into the text; every value stays a parameter."""
+    inner, params = queryset.query.sql_with_params()
+    connection = connections[queryset.db]
+    # A fence, so the planner keeps the inner grouping as it is.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    sql = outer_sql.replace("{inner}", inner + fence)
+    for name, model in (tables or {}).items():
+        sql = sql.replace("{" + name + "}", connection.ops.quote_name(model._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def as_duration(value: Any) -> timedelta | None:
+    """A mean of durations read back through ``rows_over``: PostgreSQL gives an interval,
+    SQLite a number of microseconds."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=float(value))

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -47,6 +46,7 @@ from nurture.insights.filters import (
     ReportFilters,
     enrolments_on_runs_started_in,
 )
+from nurture.insights.reports.common import rows_over
 from nurture.insights.tables import SUPPRESSED, Column, Section, Table, share, suppress
 from nurture.outcomes.charts import Point, Series, line_chart
 from nurture.outcomes.instruments import Instrument
@@ -102,7 +102,7 @@ SELECT p.measure,
        SUM(CASE WHEN p.start_total >= COALESCE(t.total, p.default_cutoff) THEN 1 ELSE 0 END),
        SUM(CASE WHEN p.start_total >= COALESCE(t.total, p.default_cutoff)
                  AND p.end_total < COALESCE(t.total, p.default_cutoff) THEN 1 ELSE 0 END)
-FROM ({pairs}) p
+FROM ({inner}) p
 LEFT JOIN {thresholds} t ON t.provider_id = p.owner AND t.instrument_key = p.measure
 WHERE p.start_total IS NOT NULL AND p.end_total IS NOT NULL
 GROUP BY p.measure
@@ -168,17 +168,7 @@ def _pair_sums(scope: ReportScope, filters: ReportFilters) -> list[PairSums]:
     """Sums over the pairs, per instrument (one query, set-based: a grouping of the answers
     inside a grouping by instrument, with no per-row subqueries)."""
     answers = _answers(scope, filters)
-    inner, params = answers.query.sql_with_params()
-    connection = connections[answers.db]
-    # A fence, so the planner keeps the inner grouping as it is.
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
-    # Only SQL compiled by the ORM and a quoted table name go in; values are parameters.
-    sql = PAIR_SUMS_SQL.replace("{pairs}", inner + fence).replace(
-        "{thresholds}", connection.ops.quote_name(ReferralThreshold._meta.db_table)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = rows_over(answers, PAIR_SUMS_SQL, {"thresholds": ReferralThreshold})
     return [PairSums(str(row[0]), *(int(value or 0) for value in row[1:])) for row in rows]
 
 

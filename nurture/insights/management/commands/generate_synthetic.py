@@ -4,7 +4,7 @@
                                  [--end-date YYYY-MM-DD] [--force]
 
 Sizes: tiny (about 200 babies, for tests), trust (one NHS trust, 10,000 babies a year),
-national (150 providers, 600,000 babies over two years: about 2.5 million register marks,
+national (150 providers, 600,000 babies over two years: about 2.4 million register marks,
 6 million practice sessions and 30 million cue events). National needs PostgreSQL.
 
 Logins made (password "bench-pass"): bench-admin (superuser), bench-manager (service manager
