@@ -19,16 +19,17 @@ from django.utils.safestring import SafeString, mark_safe
 from nurture.outcomes.charts import coordinate, number_text, svg_root
 
 WIDTH = 440
-LABEL_WIDTH = 150
-VALUE_WIDTH = 58
+LABEL_WIDTH = 140
+VALUE_WIDTH = 100
+"""Room after the longest bar for its text, e.g. "1,234 (100%)"."""
 BAR_LEFT = LABEL_WIDTH + 8
 BAR_SPACE = WIDTH - BAR_LEFT - VALUE_WIDTH
-ROW = 34
+ROW = 38
 BAR_HEIGHT = 20
 TOP = 8
 LEGEND_ROW = 24
 AXIS_TITLE = 28
-LABEL_CHARACTERS = 19
+LABEL_CHARACTERS = 18
 FONT_SIZE = 15
 """Larger than the line charts': a phone shows the chart at about 80% of its size."""
 
@@ -149,10 +150,10 @@ def _bar(svg: ET.Element, chart_id: str, bar: Bar, top: float, full: float) -> N
         {"class": "chart__label", "x": str(LABEL_WIDTH), "text-anchor": "end"},
     )
     lines = textwrap.wrap(bar.label, LABEL_CHARACTERS, max_lines=2, placeholder="…") or [""]
-    first_y = top + ROW / 2 + 4 - (7 if len(lines) > 1 else 0)
+    first_y = top + ROW / 2 + 5 - (8 if len(lines) > 1 else 0)
     for number, line in enumerate(lines):
         span = ET.SubElement(
-            label, "tspan", {"x": str(LABEL_WIDTH), "y": coordinate(first_y + 14 * number)}
+            label, "tspan", {"x": str(LABEL_WIDTH), "y": coordinate(first_y + 16 * number)}
         )
         span.text = line
     x = float(BAR_LEFT)

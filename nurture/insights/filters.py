@@ -82,6 +82,12 @@ class FilterForm(forms.Form):
     run = forms.TypedChoiceField(label="Course", required=False, coerce=uuid.UUID, empty_value=None)
 
     def __init__(self, data: Any, *, scope: ReportScope, **kwargs: Any) -> None:
+        # The dates in force are shown in the date boxes, not left blank.
+        data = data.copy()
+        defaults = default_filters()
+        for name, value in (("date_from", defaults.date_from), ("date_to", defaults.date_to)):
+            if not data.get(name):
+                data[name] = value.isoformat()
         super().__init__(data, **kwargs)
         venues, facilitators, runs = choices_for(scope)
         everything = [("", "All")]

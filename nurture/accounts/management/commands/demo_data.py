@@ -12,9 +12,16 @@ from nurture.accounts import demo as accounts_demo
 from nurture.courses import demo as courses_demo
 from nurture.curriculum import demo as curriculum_demo
 from nurture.families import demo as families_demo
+from nurture.practice import demo as practice_demo
 
 # Each app's loader, in dependency order.
-LOADERS = [accounts_demo.load, families_demo.load, courses_demo.load, curriculum_demo.load]
+LOADERS = [
+    accounts_demo.load,
+    families_demo.load,
+    courses_demo.load,
+    curriculum_demo.load,
+    practice_demo.load,
+]
 
 
 class Command(BaseCommand):
