@@ -65,6 +65,28 @@ def default_filters(today: date | None = None) -> ReportFilters:
     return ReportFilters(date_from=today - timedelta(days=DEFAULT_DAYS - 1), date_to=today)
 
 
+EARLIEST = date(2000, 1, 1)
+"""No programme data is older; earlier dates are a typing slip."""
+
+
+class RunField(forms.TypedChoiceField):
+    """The course filter: the drop-down lists the newest courses, but any course in the
+    person's scope is accepted (asked of the database), so older ones can be typed in a link
+    or the API."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_scope: QuerySet[CourseRun] = CourseRun.objects.none()
+
+    def valid_value(self, value: Any) -> bool:
+        if super().valid_value(value):
+            return True
+        try:
+            return self.in_scope.filter(pk=uuid.UUID(str(value))).exists()
+        except ValueError:
+            return False
+
+
 class FilterForm(forms.Form):
     """The filter bar. Venue, facilitator and run are free values checked against the
     person's scope by ``choices_for``; anything outside it is an error, never a leak."""
@@ -79,21 +101,27 @@ class FilterForm(forms.Form):
     facilitator = forms.TypedChoiceField(
         label="Facilitator", required=False, coerce=int, empty_value=None
     )
-    run = forms.TypedChoiceField(label="Course", required=False, coerce=uuid.UUID, empty_value=None)
+    run = RunField(label="Course", required=False, coerce=uuid.UUID, empty_value=None)
 
     def __init__(self, data: Any, *, scope: ReportScope, **kwargs: Any) -> None:
-        # The dates in force are shown in the date boxes, not left blank.
+        # The dates in force are shown in the date boxes, not left blank: a missing end is
+        # today; a missing start is a year before the end.
         data = data.copy()
-        defaults = default_filters()
-        for name, value in (("date_from", defaults.date_from), ("date_to", defaults.date_to)):
-            if not data.get(name):
-                data[name] = value.isoformat()
+        if not data.get("date_to"):
+            data["date_to"] = timezone.localdate().isoformat()
+        if not data.get("date_from"):
+            try:
+                end = date.fromisoformat(str(data["date_to"]))
+            except ValueError:
+                end = timezone.localdate()
+            data["date_from"] = default_filters(end).date_from.isoformat()
         super().__init__(data, **kwargs)
         venues, facilitators, runs = choices_for(scope)
         everything = [("", "All")]
         self.fields["venue"].choices = everything + venues  # type: ignore[attr-defined]
         self.fields["facilitator"].choices = everything + facilitators  # type: ignore[attr-defined]
         self.fields["run"].choices = everything + runs  # type: ignore[attr-defined]
+        self.fields["run"].in_scope = scoped_runs(scope)  # type: ignore[attr-defined]
         if scope.is_facilitator_summary:
             del self.fields["facilitator"]
 
@@ -102,7 +130,12 @@ class FilterForm(forms.Form):
         defaults = default_filters()
         date_from = cleaned.get("date_from") or defaults.date_from
         date_to = cleaned.get("date_to") or defaults.date_to
-        if date_from > date_to:
+        latest = timezone.localdate() + timedelta(days=366)
+        if not EARLIEST <= date_from <= latest:
+            self.add_error("date_from", f"Choose a date from {EARLIEST:%Y} to next year.")
+        elif not EARLIEST <= date_to <= latest:
+            self.add_error("date_to", f"Choose a date from {EARLIEST:%Y} to next year.")
+        elif date_from > date_to:
             self.add_error("date_to", "The end date must be on or after the start date.")
         elif (date_to - date_from).days > LONGEST_RANGE_DAYS:
             self.add_error("date_from", "Choose a range of five years or less.")

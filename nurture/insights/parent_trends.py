@@ -29,17 +29,6 @@ from nurture.outcomes.charts import number_text
 from nurture.practice.models import DiaryEntry, DiaryKind
 from nurture.practice.models import PracticeSession as Session
 
-BEST_TIMES_SESSIONS = 60
-"""How many of the latest sessions "best times" looks back over (about two months of
-daily practice): recent enough to follow a baby who is changing fast."""
-MIN_CALM = 3
-"""Calm sessions needed before we say which times they fell in."""
-FEED_KEY = "since_feed_minutes"
-"""In a session's stored readiness check: minutes since the last feed when the check was
-done (null: more than an hour). Sessions without it are left out of "after a feed"."""
-LONG_AGO = 24 * 60.0
-
-
 WEEKS = 12
 """Weeks of sessions shown in the trend, this one included."""
 MIN_ENTRIES = 3

@@ -8,6 +8,7 @@ chart (server-side SVG) of the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,3 +92,27 @@ def share(part: int | None, whole: int | None) -> float | str | None:
     if whole < MIN_GROUP or (part and part < MIN_GROUP):
         return SUPPRESSED
     return percent(part, whole)
+
+
+def suppress_parts(counts: Sequence[int], whole: int | None) -> tuple[list[int | str], bool]:
+    """Counts that add up to a ``whole`` shown beside them (bands, outcomes, districts), as
+    shown: each of 1 to 4 suppressed, and, when exactly one is, the next smallest non-zero
+    one too, so the hidden one cannot be worked out by subtracting the others from the
+    whole. Returns the cells and whether the whole itself must be hidden (when nothing else
+    could be)."""
+    cells: list[int | str] = [suppress(count) for count in counts]
+    hidden = [index for index, cell in enumerate(cells) if cell == SUPPRESSED]
+    if len(hidden) != 1 or whole is None:
+        return cells, False
+    others = [i for i, count in enumerate(counts) if cells[i] != SUPPRESSED and count > 0]
+    if not others:
+        return cells, True
+    cells[min(others, key=lambda i: counts[i])] = SUPPRESSED
+    return cells, False
+
+
+def share_of_part(cell: int | str, count: int, whole: int | None) -> float | str | None:
+    """The share a ``suppress_parts`` cell is of the whole: suppressed with its count."""
+    if cell == SUPPRESSED:
+        return SUPPRESSED
+    return share(count, whole)

@@ -262,3 +262,37 @@ def test_the_facilitator_summary_makes_the_same_queries_however_much_data(world:
     small = _queries(client, "/reports/")
     _course(world, 8, venue_name="Elm Hall")
     assert _queries(client, "/reports/") == small
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_dates_far_in_the_future_or_past_are_form_errors_not_500s(world: World, field: str) -> None:
+    client = client_for(world.users["manager_a"])
+    for far in ("9999-12-31", "1900-01-01"):
+        other = "date_to" if field == "date_from" else "date_from"
+        query = {field: far, other: "2026-01-01"}
+        response = client.get("/reports/", query)
+        assert response.status_code == 400
+        assert field in response.context["form"].errors
+        assert client.get("/reports/funnel/stages.csv", query).status_code == 400
+        api = api_client_for(world.users["manager_a"]).get("/api/v1/reports/waiting", query)
+        assert api.status_code == 422
+
+
+def test_an_end_date_alone_reports_the_year_before_it(world: World) -> None:
+    response = client_for(world.users["manager_a"]).get("/reports/", {"date_to": "2020-06-30"})
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["date_from"].isoformat() == "2019-07-02"
+
+
+def test_any_course_in_scope_may_be_chosen_not_only_those_in_the_drop_down(world: World) -> None:
+    from nurture.accounts import policy
+    from nurture.insights.filters import FilterForm
+
+    mine = factories.make_run(world.provider_a, venue=world.venue_a)
+    theirs = factories.make_run(world.provider_b, venue=world.venue_b)
+    scope = policy.programme_report_scope(world.users["manager_a"])
+    assert scope is not None
+    for run, valid in ((mine, True), (theirs, False)):
+        form = FilterForm({"run": str(run.pk)}, scope=scope)
+        form.fields["run"].choices = [("", "All")]  # type: ignore[attr-defined]  # as if capped
+        assert form.is_valid() is valid

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nurture.insights import stats
+from nurture.insights.tables import MIN_GROUP, SUPPRESSED, suppress_parts
 
 
 def sums(changes: list[int]) -> tuple[int, int, int]:
@@ -74,3 +77,30 @@ def test_sd_from_sums_matches_the_direct_formula() -> None:
     direct = math.sqrt(sum((c - average) ** 2 for c in changes) / (n - 1))
     assert stats.sample_sd(n, total, squares) == pytest.approx(direct)
     assert stats.sample_sd(1, 5, 25) is None
+
+
+# --- Suppression of parts of a whole ----------------------------------------------------------
+
+
+def test_one_small_part_takes_the_next_smallest_with_it() -> None:
+    cells, hide_whole = suppress_parts([20, 3, 9, 0], 32)
+    assert cells == [20, SUPPRESSED, SUPPRESSED, 0]
+    assert hide_whole is False
+
+
+def test_two_small_parts_protect_each_other() -> None:
+    assert suppress_parts([20, 3, 2], 25) == ([20, SUPPRESSED, SUPPRESSED], False)
+
+
+def test_a_lone_small_part_beside_zeros_hides_the_whole() -> None:
+    assert suppress_parts([0, 3, 0], 3) == ([0, SUPPRESSED, 0], True)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8))
+def test_no_hidden_part_can_be_worked_out_from_the_whole(counts: list[int]) -> None:
+    cells, hide_whole = suppress_parts(counts, sum(counts))
+    hidden = [i for i, cell in enumerate(cells) if cell == SUPPRESSED]
+    for index, count in enumerate(counts):
+        if 0 < count < MIN_GROUP:
+            assert index in hidden
+    assert len(hidden) != 1 or hide_whole
