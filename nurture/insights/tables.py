@@ -100,7 +100,7 @@ def suppress_parts(counts: Sequence[int], whole: int | None) -> tuple[list[int |
     one too, so the hidden one cannot be worked out by subtracting the others from the
     whole. Returns the cells and whether the whole itself must be hidden (when nothing else
     could be)."""
-    cells: list[int | str] = [suppress(count) for count in counts]
+    cells: list[int | str] = [SUPPRESSED if 0 < count < MIN_GROUP else count for count in counts]
     hidden = [index for index, cell in enumerate(cells) if cell == SUPPRESSED]
     if len(hidden) != 1 or whole is None:
         return cells, False

@@ -12,9 +12,11 @@ from nurture.accounts.policy import ReportScope
 from nurture.insights.filters import ReportFilters
 from nurture.insights.reports.attendance import attendance_section
 from nurture.insights.tables import SUPPRESSED
+from tests import factories
 from tests.insights.report_data_r2 import (
     MARCH,
     Programme,
+    at,
     make_places,
     make_run,
     mark,
@@ -26,7 +28,13 @@ S = SUPPRESSED
 
 
 def rate_cells(row: dict) -> tuple:
-    return (row["marks"], row["attendance_rate"], row["absent_rate"], row["dna_rate"])
+    return (
+        row["families"],
+        row["marks"],
+        row["attendance_rate"],
+        row["absent_rate"],
+        row["dna_rate"],
+    )
 
 
 def test_registers(programme: Programme) -> None:
@@ -42,11 +50,12 @@ def test_registers(programme: Programme) -> None:
 def test_by_venue_with_suppression(programme: Programme) -> None:
     table = attendance_section(programme.manager_scope(), MARCH).table("by_venue")
     assert [(row["venue"], *rate_cells(row)) for row in table.rows] == [
-        ("Venue A", 18, 77.8, S, S),
-        ("Venue C", 10, 70.0, 0.0, S),
-        ("All venues", 28, 75.0, S, 17.9),
+        ("Venue A", 6, 18, 77.8, 11.1, 11.1),
+        ("Venue C", 5, 10, 70.0, 0.0, 30.0),
+        ("All venues", 11, 28, 75.0, 7.1, 17.9),
     ]
     assert "present or late" in table.definition
+    assert "fewer than 5 families" in table.definition
     chart = str(table.chart)
     assert "<title" in chart and "Attendance rate by venue" in chart
     assert "77.8%" in chart and "70%" in chart
@@ -55,8 +64,8 @@ def test_by_venue_with_suppression(programme: Programme) -> None:
 def test_by_facilitator_counts_a_shared_run_for_each(programme: Programme) -> None:
     table = attendance_section(programme.manager_scope(), MARCH).table("by_facilitator")
     assert [(row["facilitator"], *rate_cells(row)) for row in table.rows] == [
-        ("Fac2", 28, 75.0, S, 17.9),
-        ("Facilitator_A", 18, 77.8, S, S),
+        ("Fac2", 11, 28, 75.0, 7.1, 17.9),
+        ("Facilitator_A", 6, 18, 77.8, 11.1, 11.1),
     ]
     assert "counts in full for each" in table.definition
 
@@ -67,8 +76,8 @@ def test_by_run(programme: Programme) -> None:
         (row["venue"], row["first_session"], row["enrolled"], *rate_cells(row))
         for row in table.rows
     ] == [
-        ("Venue A", "2025-03-03", 6, 18, 77.8, S, S),
-        ("Venue C", "2025-03-20", 5, 10, 70.0, 0.0, S),
+        ("Venue A", "2025-03-03", 6, 6, 18, 77.8, 11.1, 11.1),
+        ("Venue C", "2025-03-20", 5, 5, 10, 70.0, 0.0, 30.0),
     ]
     assert table.rows[0]["run"] == "Baby massage"
 
@@ -80,10 +89,61 @@ def test_small_groups_are_suppressed_at_four_but_not_five(programme: Programme) 
     today = timezone.localdate()
     filters = ReportFilters(date_from=today - timedelta(days=7), date_to=today)
     row = attendance_section(programme.manager_scope(), filters).table("by_run").rows[0]
-    assert rate_cells(row) == (S, S, S, S)
+    assert rate_cells(row) == (S, S, S, S, S)
     mark(run, 1, places[4:], ["present"])
     row = attendance_section(programme.manager_scope(), filters).table("by_run").rows[0]
-    assert rate_cells(row) == (5, 100.0, 0.0, 0.0)
+    assert rate_cells(row) == (5, 5, 100.0, 0.0, 0.0)
+
+
+def test_one_family_at_many_sessions_is_still_one_family(programme: Programme) -> None:
+    """Five marks, one family: no rate, no count of marks (which, beside the sessions held,
+    would give the number of families away), and the total is hidden with it."""
+    run = make_run(programme.provider, programme.venue_c, timezone.now() - timedelta(weeks=5))
+    (place,) = make_places(run, ["enrolled"])
+    for week in range(1, 6):
+        mark(run, week, [place], ["dna" if week == 3 else "present"])
+    today = timezone.localdate()
+    filters = ReportFilters(date_from=today - timedelta(weeks=6), date_to=today)
+    section = attendance_section(programme.manager_scope(), filters)
+    assert [(row["venue"], *rate_cells(row)) for row in section.table("by_venue").rows] == [
+        ("Venue C", S, S, S, S, S),
+        ("All venues", S, S, S, S, S),
+    ]
+    assert [rate_cells(row) for row in section.table("by_run").rows] == [(S, S, S, S, S)]
+    assert [rate_cells(row) for row in section.table("by_facilitator").rows] == [(S, S, S, S, S)]
+
+
+def test_a_lone_hidden_row_takes_the_next_smallest_with_it(programme: Programme) -> None:
+    """Venue D (3 families) is hidden; on its own it could be worked out as "All venues"
+    minus Venue A minus Venue C, so Venue C (5 families, the next smallest) is hidden too.
+    Only their sum (8 families, 13 marks) can be worked out, never either one."""
+    venue_d = factories.make_venue(programme.provider, "Venue D")
+    run = make_run(programme.provider, venue_d, at(2025, 3, 10))
+    places = make_places(run, ["enrolled"] * 3)
+    mark(run, 1, places, ["present", "present", "dna"])
+    section = attendance_section(programme.manager_scope(), MARCH)
+    assert [(row["venue"], *rate_cells(row)) for row in section.table("by_venue").rows] == [
+        ("Venue A", 6, 18, 77.8, 11.1, 11.1),
+        ("Venue C", S, S, S, S, S),
+        ("Venue D", S, S, S, S, S),
+        ("All venues", 14, 31, 74.2, 6.5, 19.4),
+    ]
+    assert [(row["venue"], *rate_cells(row)) for row in section.table("by_run").rows] == [
+        ("Venue A", 6, 18, 77.8, 11.1, 11.1),
+        ("Venue D", S, S, S, S, S),
+        ("Venue C", S, S, S, S, S),
+    ]
+    # No facilitator on the new course: its row would be the only one hidden, so the
+    # smallest other one (Facilitator_A, 6 families) goes too.
+    assert [
+        (row["facilitator"], *rate_cells(row)) for row in section.table("by_facilitator").rows
+    ] == [
+        ("Fac2", 11, 28, 75.0, 7.1, 17.9),
+        ("Facilitator_A", S, S, S, S, S),
+        ("No facilitator named", S, S, S, S, S),
+    ]
+    chart = str(section.table("by_venue").chart)
+    assert ">&lt;5</text>" in chart and "77.8%" in chart and "70%" not in chart
 
 
 def test_future_sessions_are_not_missing_registers(programme: Programme) -> None:
@@ -98,6 +158,7 @@ def test_future_sessions_are_not_missing_registers(programme: Programme) -> None
     assert section.table("by_venue").rows == [
         {
             "venue": "All venues",
+            "families": 0,
             "marks": 0,
             "attendance_rate": None,
             "absent_rate": None,
@@ -113,8 +174,8 @@ def test_facilitator_scope_sees_only_their_runs(programme: Programme) -> None:
     section = attendance_section(programme.facilitator_scope(), MARCH)
     assert section.table("registers").rows[0]["planned"] == 4
     assert [(row["venue"], *rate_cells(row)) for row in section.table("by_venue").rows] == [
-        ("Venue A", 18, 77.8, S, S),
-        ("All venues", 18, 77.8, S, S),
+        ("Venue A", 6, 18, 77.8, 11.1, 11.1),
+        ("All venues", 6, 18, 77.8, 11.1, 11.1),
     ]
     assert [row["run"] for row in section.table("by_run").rows] == ["Baby massage"]
     both = attendance_section(programme.facilitator_scope(programme.co_facilitator), MARCH)
@@ -138,12 +199,12 @@ def test_another_providers_marks_never_count(programme: Programme) -> None:
         ReportScope(provider_ids=frozenset({programme.other_provider.pk})), MARCH
     )
     assert [(row["venue"], *rate_cells(row)) for row in theirs.table("by_venue").rows] == [
-        ("Venue B", 5, 0.0, 0.0, 100.0),
-        ("All venues", 5, 0.0, 0.0, 100.0),
+        ("Venue B", 5, 5, 0.0, 0.0, 100.0),
+        ("All venues", 5, 5, 0.0, 0.0, 100.0),
     ]
     assert [
         (row["facilitator"], *rate_cells(row)) for row in theirs.table("by_facilitator").rows
-    ] == [("No facilitator named", 5, 0.0, 0.0, 100.0)]
+    ] == [("No facilitator named", 5, 5, 0.0, 0.0, 100.0)]
     everyone = attendance_section(ReportScope(provider_ids=None), MARCH)
     assert everyone.table("by_venue").rows[-1]["marks"] == 33
 

@@ -147,6 +147,7 @@ def test_stage_counts_and_shares(world: World, funnel_world: dict[str, Any]) -> 
     assert [row["of_previous"] for row in rows.values()] == [None, 76.5, 76.9, 80.0, 87.5, 71.4]
     table = section.table("stages")
     assert "first session of the course" in table.definition
+    assert "cumulative counts of the same referrals" in table.definition
     assert table.chart is not None and "<svg" in table.chart
     assert table.notes == ()
 
@@ -164,6 +165,70 @@ def test_time_from_referral_to_first_session(world: World, funnel_world: dict[st
     assert bands["12 weeks or more"] == {"band": "12 weeks or more", "families": 0, "share": 0.0}
     chart = section.table("time-to-first-session-bands").chart
     assert chart is not None and "&lt;5" in chart
+
+
+def test_a_lone_small_band_hides_the_next_smallest(
+    world: World, funnel_world: dict[str, Any]
+) -> None:
+    """Five more families who waited 42 days, and one whose first session came before its
+    referral (already on the course when referred again): that one is left out of the mean
+    and the bands alike, so the bands add up to the families shown."""
+    run_1 = funnel_world["run_1"]
+    for _ in range(5):
+        more = data.referral(world.provider_a, received=at(2025, 1, 20, 10))
+        data.enrol(run_1, more, marks={1: "present"})
+    again = data.referral(world.provider_a, received=at(2025, 3, 5, 10))
+    data.enrol(run_1, again, marks={1: "present", 2: "present"})
+    section = funnel_section(_scope(world), _filters())
+    # The first-session stage counts it; the waits do not (it would be -2 days).
+    assert _stages(section)["Came to their first session"]["referrals"] == 13
+    # 225 23/24 days for the first eight, and 5 x 42, over 13 referrals = 33.5.
+    assert section.table("time-to-first-session").rows == [{"families": 13, "mean_days": 33.5}]
+    bands = section.table("time-to-first-session-bands")
+    # 5, 7, 1 and 0 of 13: the 1 alone would be 13 - 5 - 7 - 0, so the 5 is hidden too.
+    assert [(row["band"], row["families"], row["share"]) for row in bands.rows] == [
+        ("Within 4 weeks", SUPPRESSED, SUPPRESSED),
+        ("4 to 8 weeks", 7, 53.8),
+        ("8 to 12 weeks", SUPPRESSED, SUPPRESSED),
+        ("12 weeks or more", 0, 0.0),
+    ]
+    assert bands.chart is not None and "Within 4 weeks: &lt;5; 4 to 8 weeks: 7;" in bands.chart
+    assert "next smallest is hidden too" in bands.definition
+
+
+def test_a_lone_band_of_a_few_families_hides_their_number(
+    world: World, funnel_world: dict[str, Any]
+) -> None:
+    """A course with 3 families who came, all within 4 weeks: the band and the total are
+    both suppressed."""
+    run_3 = data.run(world.provider_a, world.venue_a, first=at(2025, 3, 24, 10))
+    for _ in range(3):
+        data.enrol(
+            run_3, data.referral(world.provider_a, received=at(2025, 3, 10)), marks={1: "present"}
+        )
+    section = funnel_section(_scope(world), _filters(run_id=run_3.pk))
+    assert section.table("time-to-first-session").rows == [
+        {"families": SUPPRESSED, "mean_days": SUPPRESSED}
+    ]
+    bands = section.table("time-to-first-session-bands").rows
+    assert [(row["families"], row["share"]) for row in bands] == [
+        (SUPPRESSED, SUPPRESSED),
+        (0, SUPPRESSED),
+        (0, SUPPRESSED),
+        (0, SUPPRESSED),
+    ]
+
+
+def test_stage_subqueries_are_limited_to_the_cohort(
+    world: World, funnel_world: dict[str, Any]
+) -> None:
+    """Each stage's subquery (events, offers, enrolments, first sessions, completions) keeps
+    to the referrals received in the range, so its cost follows the range, not all history."""
+    with CaptureQueriesContext(connection) as queries:
+        funnel_section(_scope(world), _filters())
+    stages = next(q["sql"] for q in queries.captured_queries if '"completed"' in q["sql"])
+    # The cohort itself, and once inside each of the five subqueries.
+    assert stages.count('"created_at" >=') == 6
 
 
 def test_admin_sees_every_provider(world: World, funnel_world: dict[str, Any]) -> None:

@@ -97,10 +97,13 @@ def _scope(world: World, who: str = "manager_a") -> policy.ReportScope:
 
 
 def _rows(section: Any, table: str) -> dict[str, tuple[Any, Any]]:
-    found = section.table(table)
-    label = found.columns[0].key
-    count = found.columns[1].key
-    return {row[label]: (row[count], row["share"]) for row in found.rows}
+    return _rows_of(section.table(table))
+
+
+def _rows_of(table: Any) -> dict[str, tuple[Any, Any]]:
+    label = table.columns[0].key
+    count = table.columns[1].key
+    return {row[label]: (row[count], row["share"]) for row in table.rows}
 
 
 def test_reasons(world: World, reach_world: dict[str, Any]) -> None:
@@ -121,20 +124,30 @@ def test_reasons(world: World, reach_world: dict[str, Any]) -> None:
 
 
 def test_priority(world: World, reach_world: dict[str, Any]) -> None:
-    assert _rows(reach_section(_scope(world), _filters()), "priority") == {
-        "Routine": (10, 71.4),
+    # 10 routine and 4 high of 14. Showing the 10 (or its 71.4%) would give the 4 away, as
+    # 14 less 10 or 100% less 71.4%: with two priorities, both are hidden.
+    table = reach_section(_scope(world), _filters()).table("priority")
+    assert _rows_of(table) == {
+        "Routine": (SUPPRESSED, SUPPRESSED),
         "High": (SUPPRESSED, SUPPRESSED),
     }
+    assert table.chart is not None and "Routine: &lt;5; High: &lt;5." in table.chart
+    assert "next smallest is hidden too" in table.definition
 
 
 def test_born_early(world: World, reach_world: dict[str, Any]) -> None:
     # 36, 36 and 30 weeks, and two born 22 days before their due date: early. 37 weeks
     # and 21 days before the due date are not.
-    assert _rows(reach_section(_scope(world), _filters()), "gestation") == {
-        "Born before 37 weeks": (5, 35.7),
+    # 5 early, 4 at 37 weeks or later, 5 not recorded, of 14. The 4 is hidden, and so is the
+    # next smallest (the first of the two fives), so 14 - 5 - 5 cannot be worked out.
+    table = reach_section(_scope(world), _filters()).table("gestation")
+    assert _rows_of(table) == {
+        "Born before 37 weeks": (SUPPRESSED, SUPPRESSED),
         "Born at 37 weeks or later": (SUPPRESSED, SUPPRESSED),
         "Not recorded": (5, 35.7),
     }
+    assert table.chart is not None
+    assert "Born before 37 weeks: &lt;5; Born at 37 weeks or later: &lt;5" in table.chart
 
 
 def test_languages_count_each_family_once(world: World, reach_world: dict[str, Any]) -> None:
@@ -158,9 +171,12 @@ def test_postcode_districts(world: World, reach_world: dict[str, Any]) -> None:
         "Not recorded": 2,
     }
     table = reach_section(_scope(world), _filters()).table("district")
+    # RT2 (3), XY9 (1) and AB10 (1) together are 5 "other"; 2 not recorded, of 13. With
+    # the 2 hidden alone it would be 13 - 6 - 5: the next smallest (the other districts) is
+    # hidden too.
     assert [(row["district"], row["families"], row["share"]) for row in table.rows] == [
         ("RT1", 6, 46.2),
-        ("Other districts (each fewer than 5)", 5, 38.5),
+        ("Other districts (each fewer than 5)", SUPPRESSED, SUPPRESSED),
         ("Not recorded", SUPPRESSED, SUPPRESSED),
     ]
     assert table.chart is not None and "RT2" not in table.chart
@@ -202,5 +218,6 @@ def test_query_count_does_not_grow(world: World, reach_world: dict[str, Any]) ->
         data.referral(world.provider_a, received=at(2025, 3, day), to_family=home)
     with CaptureQueriesContext(connection) as after:
         section = reach_section(scope, filters)
-    assert _rows(section, "priority")["Routine"] == (30, 88.2)
+    # 25 of 34 babies' gestation not recorded (the 4 and 5 above it are hidden).
+    assert _rows(section, "gestation")["Not recorded"] == (25, 73.5)
     assert len(after.captured_queries) == len(before.captured_queries) <= 4

@@ -224,12 +224,50 @@ def test_offers_by_outcome(world: World, waiting_world: dict[str, Any]) -> None:
     assert table.chart is not None and "8 (50%)" in table.chart
 
 
+def test_a_lone_small_outcome_hides_the_next_smallest(
+    world: World, waiting_world: dict[str, Any]
+) -> None:
+    """August: 6 accepted, 5 declined and 2 expired of 13. The 2 alone would be 13 - 6 - 5,
+    so the 5 declined are hidden too; zeros stay zeros."""
+    run_1 = waiting_world["run_1"]
+    for count, status in ((6, "accepted"), (5, "declined"), (2, "expired")):
+        for _ in range(count):
+            who = data.referral(world.provider_a, received=at(2025, 7, 1))
+            data.offer(run_1, who, offered=at(2025, 8, 4), status=status)
+    table = waiting_section(_scope(world), _filters(date(2025, 8, 1), date(2025, 8, 31))).table(
+        "offers"
+    )
+    assert [(row["outcome"], row["offers"], row["share"]) for row in table.rows] == [
+        ("All offers made", 13, 100.0),
+        ("Accepted", 6, 46.2),
+        ("Declined", SUPPRESSED, SUPPRESSED),
+        ("Expired without a reply", SUPPRESSED, SUPPRESSED),
+        ("Withdrawn by the service", 0, 0.0),
+        ("Place already taken", 0, 0.0),
+        ("Still waiting for a reply", 0, 0.0),
+    ]
+    assert table.chart is not None
+    assert "Accepted: 6 (46.2%); Declined: &lt;5; Expired without a reply: &lt;5;" in table.chart
+    assert "All offers made" not in table.chart
+    assert "next smallest is hidden too" in table.definition
+
+
 def test_offers_range_edges(world: World, waiting_world: dict[str, Any]) -> None:
     # Just 1 April (BST): n2's offer at 00:30 is in; nothing else.
     table = waiting_section(_scope(world), _filters(date(2025, 4, 1), date(2025, 4, 1))).table(
         "offers"
     )
     assert table.rows[0]["offers"] == SUPPRESSED
+    # One withdrawn offer, every other outcome zero: the total is that one, hidden too.
+    assert [(row["offers"], row["share"]) for row in table.rows] == [
+        (SUPPRESSED, SUPPRESSED),
+        (0, SUPPRESSED),
+        (0, SUPPRESSED),
+        (0, SUPPRESSED),
+        (SUPPRESSED, SUPPRESSED),
+        (0, SUPPRESSED),
+        (0, SUPPRESSED),
+    ]
     table = waiting_section(_scope(world), _filters(date(2025, 3, 31), date(2025, 3, 31))).table(
         "offers"
     )

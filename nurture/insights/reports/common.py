@@ -12,7 +12,15 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from nurture.insights.charts import Bar, bar_chart
-from nurture.insights.tables import SUPPRESSED, Column, Table, share, suppress
+from nurture.insights.tables import (
+    SUPPRESSED,
+    Column,
+    Table,
+    share,
+    share_of_part,
+    suppress,
+    suppress_parts,
+)
 
 COURSE_COLUMNS = (
     Column("run", "Course"),
@@ -69,19 +77,47 @@ def count_table(
     chart_items: Sequence[tuple[str, int]] | None = None,
     bar_shares: bool = True,
     max_value: float | None = None,
+    parts: bool = False,
+    whole_label: str | None = None,
 ) -> Table:
     """A table of (label, count) ``items`` in three ``columns`` (label, count, share of
     ``whole``), with a bar chart of ``chart_items`` (default: the same items) measured in
     the count column's label. Bars show their share of ``whole`` unless ``bar_shares`` is
-    False."""
+    False.
+
+    With ``parts``, the items add up to ``whole`` (each person or offer is in exactly one),
+    so they are suppressed together (``suppress_parts``): a hidden count cannot be worked out
+    by subtracting the shown ones from the whole, nor its share from 100%. ``whole_label``
+    adds a first row showing the whole itself (not charted)."""
     label_key, count_key, share_key = (column.key for column in columns)
+    counts = [count for _label, count in items]
+    cells: list[int | str]
+    if parts:
+        cells, hide_whole = suppress_parts(counts, whole)
+    else:
+        cells = [unless_few(count, count) for count in counts]
+        hide_whole = False
     rows = [
-        {label_key: label, count_key: suppress(count), share_key: share(count, whole)}
-        for label, count in items
+        {
+            label_key: label,
+            count_key: cell,
+            share_key: SUPPRESSED if hide_whole else share_of_part(cell, count, whole),
+        }
+        for (label, count), cell in zip(items, cells, strict=True)
     ]
+    if whole_label is not None:
+        whole_row = {
+            label_key: whole_label,
+            count_key: SUPPRESSED if hide_whole else suppress(whole),
+            share_key: SUPPRESSED if hide_whole else share(whole, whole),
+        }
+        rows.insert(0, whole_row)
+    hidden = {
+        label for (label, _count), cell in zip(items, cells, strict=True) if cell == SUPPRESSED
+    }
     of = whole if bar_shares else None
     bars = [
-        count_bar(label, count, of)
+        Bar(label, (0,), SUPPRESSED) if label in hidden else count_bar(label, count, of)
         for label, count in (items if chart_items is None else chart_items)
     ]
     return Table(

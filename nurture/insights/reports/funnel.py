@@ -18,7 +18,15 @@ from nurture.courses.models import ATTENDED, Attendance, Enrolment, EnrolmentSta
 from nurture.insights.charts import bar_chart
 from nurture.insights.filters import ReportFilters, referrals_received_in, runs_for
 from nurture.insights.reports.common import count_bar, count_table, in_days, unless_few
-from nurture.insights.tables import Column, Section, Table, share, suppress
+from nurture.insights.tables import (
+    SUPPRESSED,
+    Column,
+    Section,
+    Table,
+    share,
+    suppress,
+    suppress_parts,
+)
 from nurture.referrals.models import Referral, ReferralEvent, Status
 
 ASSESSED_ELIGIBLE = (
@@ -79,17 +87,24 @@ def _matching_runs(scope: ReportScope, filters: ReportFilters) -> QuerySet[Any] 
 def _stage_counts(
     cohort: QuerySet[Referral], runs: QuerySet[Any] | None, filters: ReportFilters
 ) -> dict[str, int]:
-    """One query: the cohort's size and how many reached each stage (by now)."""
-    offers = Offer.objects.all() if runs is None else Offer.objects.filter(run__in=runs)
-    enrolments = Enrolment.objects.all() if runs is None else Enrolment.objects.filter(run__in=runs)
+    """One query: the cohort's size and how many reached each stage (by now). Each
+    subquery is limited to the cohort (an uncorrelated ``IN``), so its cost follows the
+    date range, not every offer, enrolment and register mark ever made."""
+    in_cohort = cohort.values("pk")
+    offers = Offer.objects.filter(referral__in=in_cohort)
+    enrolments = Enrolment.objects.filter(referral__in=in_cohort)
     first_sessions = Attendance.objects.filter(
-        status__in=ATTENDED, session__number=F("enrolment__joined_at_session")
+        status__in=ATTENDED,
+        session__number=F("enrolment__joined_at_session"),
+        enrolment__referral__in=in_cohort,
     )
     if runs is not None:
+        offers = offers.filter(run__in=runs)
+        enrolments = enrolments.filter(run__in=runs)
         first_sessions = first_sessions.filter(session__run__in=runs)
     # Events of referrals received in the range cannot be older than the range.
     assessed = ReferralEvent.objects.filter(
-        to_status__in=ASSESSED_ELIGIBLE, at__gte=filters.start()
+        to_status__in=ASSESSED_ELIGIBLE, at__gte=filters.start(), referral__in=in_cohort
     ).values("referral_id")
     counts: dict[str, int] = cohort.aggregate(
         referred=Count("pk"),
@@ -142,8 +157,10 @@ def _stages_table(
             "the answer. Enrolled: a place on a course, even if they later withdrew. Came to "
             "their first session: marked present or late at the first session of the course "
             "they were booked on (week 1, or the week they joined). Completed: the course "
-            "was marked completed. Each stage is shown as a share of all referrals and of the "
-            "stage before. Numbers under 5 are shown as <5."
+            "was marked completed. The stages are cumulative counts of the same referrals: "
+            "a referral is counted at every stage it has reached, not only its latest, and "
+            "no stage adds referrals from outside the range. Each stage is shown as a share of all "
+            "referrals and of the stage before. Numbers under 5 are shown as <5."
         ),
         columns=(
             Column("stage", "Stage"),
@@ -167,7 +184,9 @@ def _wait_tables(
     cohort: QuerySet[Referral], runs: QuerySet[Any] | None, notes: tuple[str, ...]
 ) -> list[Table]:
     """One query: per referral, the first session they came to (a grouped subquery), then
-    the mean and the bands over those rows."""
+    the mean and the bands over those rows. A first session before the referral was
+    received (a family already on a course when referred again) is left out of both, so the
+    mean and the bands describe the same referrals and the bands add up to their count."""
     attended = Attendance.objects.filter(
         status__in=ATTENDED, enrolment__referral__in=cohort.values("pk")
     )
@@ -179,6 +198,7 @@ def _wait_tables(
             first_session=Min("session__starts_at"),
             referred_at=Min("enrolment__referral__created_at"),
         )
+        .filter(first_session__gte=F("referred_at"))
         .order_by()
     )
     waited = ExpressionWrapper(F("first_session") - F("referred_at"), output_field=DurationField())
@@ -193,14 +213,20 @@ def _wait_tables(
     )
     families: int = result["attended"]
     mean_wait: timedelta | None = result["mean_wait"]
+    items = [(label, result[key]) for key, label, _low, _high in WAIT_BANDS]
+    # The bands add up to ``families``: when only one band's count could be worked out from
+    # that total, it is hidden too (``count_table`` hides the bands the same way).
+    _cells, hide_families = suppress_parts([count for _label, count in items], families)
     summary = Table(
         key="time-to-first-session",
         title="Time from referral to the first session attended",
         definition=(
             "Of the referrals received in the date range, those who have come to at least one "
-            "session (marked present or late). For each, the time from the day the referral "
-            "was received to the start of the first session they came to; the mean in days. "
-            "Not shown when fewer than 5 families have come to a session."
+            "session (marked present or late) on or after the day the referral was received. "
+            "For each, the time from when the referral was received to the start of the first "
+            "session they came to; the mean in days. A family who came to a session before "
+            "this referral (already on a course when referred again) is left out. Not shown "
+            "when fewer than 5 families have come to a session."
         ),
         columns=(
             Column("families", "Referrals who came to a session", "count"),
@@ -208,7 +234,7 @@ def _wait_tables(
         ),
         rows=[
             {
-                "families": suppress(families),
+                "families": SUPPRESSED if hide_families else suppress(families),
                 "mean_days": unless_few(families, in_days(mean_wait)),
             }
         ],
@@ -221,18 +247,21 @@ def _wait_tables(
             "The same referrals, grouped by the time from referral to the first session they "
             "came to: within 4 weeks (under 28 days), 4 to 8 weeks (28 to 55 days), 8 to 12 "
             "weeks (56 to 83 days), 12 weeks or more (84 days or more). Share: of all those "
-            "who came to a session. Numbers under 5 are shown as <5."
+            "who came to a session. Numbers under 5 are shown as <5; when only one group "
+            "would be, the next smallest is hidden too, so it cannot be worked out from the "
+            "total."
         ),
         columns=(
             Column("band", "Time from referral"),
             Column("families", "Referrals", "count"),
             Column("share", "% of those who came", "percent"),
         ),
-        items=[(label, result[key]) for key, label, _low, _high in WAIT_BANDS],
+        items=items,
         whole=families,
         chart_id="funnel-wait-bands",
         chart_title="Time from referral to the first session attended",
         bar_shares=False,
+        parts=True,
         notes=notes,
     )
     return [summary, distribution]

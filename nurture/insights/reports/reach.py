@@ -45,6 +45,12 @@ OTHER_DISTRICTS = "Other districts (each fewer than 5)"
 CHART_DISTRICTS = 12
 """The chart shows the largest districts only; the table lists them all."""
 
+PARTS_SUPPRESSED = (
+    "Numbers under 5 are shown as <5; when only one would be, the next smallest is hidden "
+    "too, so it cannot be worked out from the total."
+)
+"""Said of the tables whose rows add up to the whole (priority, gestation, districts)."""
+
 COURSE_NOTE = (
     "Filtered by venue, facilitator or course: only referrals offered a place on, or enrolled "
     "on, a matching course are counted."
@@ -118,9 +124,11 @@ def _reach_table(
     *,
     definition: str,
     chart_items: list[tuple[str, int]] | None = None,
+    parts: bool = False,
 ) -> Table:
     """``count_table`` for one of this section's tables: ``titles`` are its key, title and
-    chart title; the chart is ``reach-<key>``."""
+    chart title; the chart is ``reach-<key>``. ``parts``: each referral or family is in
+    exactly one of the items, so they add up to ``total`` and are suppressed together."""
     key, title, chart_title = titles
     return count_table(
         key=key,
@@ -133,6 +141,7 @@ def _reach_table(
         chart_title=chart_title,
         notes=notes,
         chart_items=chart_items,
+        parts=parts,
     )
 
 
@@ -140,6 +149,8 @@ def _reasons_table(counts: dict[str, int], notes: tuple[str, ...]) -> Table:
     total = counts["referrals"]
     items = [(label, counts[f"reason_{code}"]) for code, label in Reason.choices]
     items.append((NOT_RECORDED, counts["no_reason"]))
+    # Not parts of a whole: a referral may give several reasons, so the counts add up to
+    # more than the referrals and no count can be worked out by subtracting the others.
     return _reach_table(
         ("reasons", "Reasons for referral", "Reasons for referral"),
         (Column("reason", "Reason"), *REFERRAL_COLUMNS),
@@ -166,8 +177,9 @@ def _priority_table(counts: dict[str, int], notes: tuple[str, ...]) -> Table:
         notes,
         definition=(
             "Referrals received in the date range by the priority the health visitor set. "
-            "Share: of all referrals received. Numbers under 5 are shown as <5."
+            f"Share: of all referrals received. {PARTS_SUPPRESSED}"
         ),
+        parts=True,
     )
 
 
@@ -190,8 +202,9 @@ def _gestation_table(counts: dict[str, int], notes: tuple[str, ...]) -> Table:
             "pregnancy they were born at. Born before 37 weeks: fewer than 37 completed weeks "
             "recorded or, where the weeks are not recorded, born more than 21 days before "
             "their due date. Not recorded: neither the weeks nor the due date is known. "
-            "Share: of all referrals received. Numbers under 5 are shown as <5."
+            f"Share: of all referrals received. {PARTS_SUPPRESSED}"
         ),
+        parts=True,
     )
 
 
@@ -214,6 +227,10 @@ def _language_table(families: QuerySet[Family], total: int, notes: tuple[str, ..
     )
     items = [item for item in items if item[1]]
     items.append(("Needs an interpreter", interpreter))
+    # Not parts of a whole: a family whose carers speak different languages is counted
+    # under each, a family may have no carer recorded, and needing an interpreter overlaps
+    # the languages; so the counts do not add up to the families referred and no count can
+    # be worked out by subtracting the others from it.
     return _reach_table(
         ("language", "Languages spoken", "Languages families speak"),
         (Column("language", "Language"), *FAMILY_COLUMNS),
@@ -264,7 +281,9 @@ def by_district(families: QuerySet[Family]) -> QuerySet[Any, dict[str, Any]]:
 
 def _district_table(families: QuerySet[Family], total: int, notes: tuple[str, ...]) -> Table:
     """One query: families grouped by district. Districts with fewer than 5 families are
-    counted together, so no small area can be picked out."""
+    counted together, so no small area can be picked out. Every family is in exactly one
+    row (a district, the other districts, or not recorded), so the rows are suppressed as
+    parts of all families referred."""
     grouped = by_district(families)
     counts = {row["district"]: row["families"] for row in grouped}
     unknown = counts.pop(NOT_RECORDED, 0)
@@ -290,7 +309,8 @@ def _district_table(families: QuerySet[Family], total: int, notes: tuple[str, ..
             "postcode district: the first part of the postcode, before the space (RT1 for "
             "RT1 1AA). Districts with fewer than 5 families are counted together as "
             '"Other districts". Not recorded: no postcode. Share: of all families referred. '
-            f"The chart shows the {CHART_DISTRICTS} largest districts."
+            f"{PARTS_SUPPRESSED} The chart shows the {CHART_DISTRICTS} largest districts."
         ),
         chart_items=chart_items,
+        parts=True,
     )

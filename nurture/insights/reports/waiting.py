@@ -329,18 +329,21 @@ def _offers_table(offers: QuerySet[Offer], filters: ReportFilters, notes: tuple[
             "service (the course closed or was full, the family took another place, or the "
             "baby could no longer join); the place already taken by someone who replied first; "
             "or still waiting for a reply. A family may have had more than one offer. Share: "
-            "of all offers made. Numbers under 5 are shown as <5."
+            "of all offers made. Numbers under 5 are shown as <5; when only one outcome would "
+            "be, the next smallest is hidden too, so it cannot be worked out from the total."
         ),
         columns=(
             Column("outcome", "Outcome"),
             Column("offers", "Offers", "count"),
             Column("share", "% of offers made", "percent"),
         ),
-        items=[("All offers made", total), *outcomes],
+        items=outcomes,
         whole=total,
+        whole_label="All offers made",
+        # Every offer has exactly one of these outcomes: they add up to all offers made.
+        parts=True,
         chart_id="waiting-offers",
         chart_title="What became of the offers made",
-        chart_items=outcomes,
         max_value=float(total) or None,
         notes=notes,
     )
