@@ -35,6 +35,7 @@ EMPTY_LIST = JsonText("[]")
 def _readiness_templates() -> dict[str, dict[str, Any]]:
     return {
         "go": assess(Answers()).to_dict(),
+        "go-fed-45": assess(Answers(since_feed=timedelta(minutes=45))).to_dict(),
         "skip-tummy": assess(Answers(tummy_upset=True)).to_dict(),
         "skip-face": assess(Answers(sore_skin_areas=("face",))).to_dict(),
         "defer-unwell": assess(Answers(unwell=True)).to_dict(),
@@ -145,7 +146,8 @@ class PracticeMaker:
             return 0
         kind = random_()
         skip = ""
-        readiness = self.readiness["go"]
+        # About four in ten sessions start 30 to 60 minutes after a feed; the rest later.
+        readiness = self.readiness["go-fed-45" if kind > 0.6 else "go"]
         if kind < 0.04:
             skip, readiness = "tummy", self.readiness["skip-tummy"]
         elif kind < 0.06:
