@@ -7,10 +7,12 @@ whichever way they read them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from nurture.accounts import policy
@@ -68,4 +70,23 @@ def compute(
     outside the scope's sections is left out: callers turn that into a 404."""
     allowed = section_keys(scope)
     wanted = allowed if keys is None else tuple(key for key in allowed if key in keys)
-    return [SECTIONS[key].compute(scope, filters) for key in wanted]
+    with report_memory():
+        return [SECTIONS[key].compute(scope, filters) for key in wanted]
+
+
+REPORT_WORK_MEM = "128MB"
+"""PostgreSQL's memory for each hash in a report query. Report queries test membership of a
+year's referrals (300,000 at national scale) with ``IN (subquery)``; with the default 4 MB
+the hash does not fit, and PostgreSQL re-runs the subquery for every row (minutes, not
+seconds)."""
+
+
+@contextmanager
+def report_memory() -> Iterator[None]:
+    """A transaction in which report queries may use ``REPORT_WORK_MEM`` (PostgreSQL only;
+    ``SET LOCAL`` ends with the transaction)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
