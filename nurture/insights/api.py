@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from nurture.accounts.policy import ReportScope
@@ -57,13 +57,6 @@ class SectionOut(Schema):
     tables: list[TableOut]
 
 
-def _scope(request: HttpRequest) -> ReportScope:
-    scope = registry.report_scope(request.user)
-    if scope is None:
-        raise Http404("Not found.")
-    return scope
-
-
 def _filters(request: HttpRequest, scope: ReportScope) -> ReportFilters:
     form = FilterForm(request.GET, scope=scope)
     if not form.is_valid():
@@ -78,7 +71,7 @@ def _filters(request: HttpRequest, scope: ReportScope) -> ReportFilters:
 
 @router.get("/reports", response={200: ReportIndexOut, 404: Problem})
 def report_index(request: HttpRequest) -> dict[str, Any]:
-    scope = _scope(request)
+    scope = registry.report_scope_or_404(request.user)
     return {
         "summary_of_own_runs": scope.is_facilitator_summary,
         "sections": [
@@ -90,9 +83,8 @@ def report_index(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/reports/{section}", response={200: SectionOut, 404: Problem, 422: Problem})
 def report_section(request: HttpRequest, section: str) -> dict[str, Any]:
-    scope = _scope(request)
-    if section not in registry.section_keys(scope):
-        raise Http404("Not found.")
+    scope = registry.report_scope_or_404(request.user)
+    registry.check_section(scope, section)
     filters = _filters(request, scope)
     (computed,) = registry.compute(scope, filters, (section,))
     return {

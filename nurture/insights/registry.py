@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils.module_loading import import_string
 
 from nurture.accounts import policy
@@ -57,6 +58,20 @@ def report_scope(user: Any) -> ReportScope | None:
     """The widest report this person may read: the programme report if they manage a
     provider, else the summary of their own runs; None if neither."""
     return policy.programme_report_scope(user) or policy.facilitator_report_scope(user)
+
+
+def report_scope_or_404(user: Any) -> ReportScope:
+    """``report_scope``, for views and API routes: no reports at all is a 404."""
+    scope = report_scope(user)
+    if scope is None:
+        raise Http404("Not found.")
+    return scope
+
+
+def check_section(scope: ReportScope, key: str) -> None:
+    """A section outside the scope's sections is a 404, as if it did not exist."""
+    if key not in section_keys(scope):
+        raise Http404("Not found.")
 
 
 def section_keys(scope: ReportScope) -> tuple[str, ...]:

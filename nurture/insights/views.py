@@ -27,13 +27,6 @@ REPORT_ROLES = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _scope(request: HttpRequest) -> ReportScope:
-    scope = registry.report_scope(request.user)
-    if scope is None:
-        raise Http404("Not found.")
-    return scope
-
-
 def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
     form = FilterForm(request.GET, scope=scope)
     sections: list[Section] = []
@@ -57,14 +50,14 @@ def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
 
 @policy.require_roles(*REPORT_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
-    context = _context(request, _scope(request))
+    context = _context(request, registry.report_scope_or_404(request.user))
     status = 200 if context["form"].is_valid() else 400
     return render(request, "insights/report.html", context, status=status)
 
 
 @policy.require_roles(*REPORT_ROLES)
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    context = _context(request, _scope(request))
+    context = _context(request, registry.report_scope_or_404(request.user))
     if not context["form"].is_valid():
         return render(request, "insights/report.html", context, status=400)
     document = pdf.render_pdf("insights/report_pdf.html", context, request=request)
@@ -73,9 +66,8 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 @policy.require_roles(*REPORT_ROLES)
 def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
-    scope = _scope(request)
-    if section not in registry.section_keys(scope):
-        raise Http404("Not found.")
+    scope = registry.report_scope_or_404(request.user)
+    registry.check_section(scope, section)
     form = FilterForm(request.GET, scope=scope)
     if not form.is_valid():
         return render(request, "insights/report.html", {"form": form, "sections": []}, status=400)

@@ -115,7 +115,6 @@ class Command(BaseCommand):
         self._parent(repeat * 5, rows)
 
     def _parent(self, repeat: int, rows: list[Any]) -> None:
-        from nurture.insights import parent_urls  # noqa: F401  (the pages must exist)
         from nurture.practice.models import CueEvent, PracticeSession
 
         user = _user("bench-parent")
