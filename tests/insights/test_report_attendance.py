@@ -223,6 +223,6 @@ def test_query_count_does_not_grow(
     programme: Programme, extra_runs: int, django_assert_num_queries
 ) -> None:
     more_runs(programme, extra_runs)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         section = attendance_section(programme.manager_scope(), MARCH)
     assert len(section.table("by_run").rows) == 2 + extra_runs

@@ -1,7 +1,8 @@
 """Attendance: how many register marks were present, late, absent (told us) or did not
 attend, by venue, by facilitator and by course, for sessions in the date range.
 
-Every figure is a database aggregate (six queries, whatever the number of marks). Rates are
+Every figure is a database aggregate (five queries, whatever the number of marks; the marks
+themselves are read once, see ``grouped_marks``). Rates are
 out of the marks recorded, so a session whose register has not been taken yet counts as
 nothing rather than as an absence; the registers table says how many such sessions there are.
 
@@ -16,19 +17,32 @@ shown shows all three rates: they are shares of the marks of at least 5 families
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from nurture.accounts.models import User, Venue
 from nurture.accounts.policy import ReportScope
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
     AttendanceStatus,
+    CourseRun,
     SessionStatus,
 )
 from nurture.insights.charts import Bar, bar_chart
@@ -38,6 +52,7 @@ from nurture.insights.reports.common import (
     COURSE_COLUMNS,
     DNA_RATE,
     course_cells,
+    rows_over,
 )
 from nurture.insights.tables import (
     SUPPRESSED,
@@ -70,21 +85,74 @@ RATES_DEFINED = (
 )
 
 
-def mark_counts(prefix: str = "", where: Q | None = None) -> dict[str, Count]:
-    """Count expressions for register marks reached through ``prefix`` (e.g.
-    ``"sessions__attendance"`` from a run; ``""`` when counting ``Attendance`` itself),
-    only where ``where`` holds; ``families`` counts the distinct places behind them."""
-    field = prefix or "pk"
-    status = f"{prefix}__status" if prefix else "status"
-    enrolment = f"{prefix}__enrolment" if prefix else "enrolment"
-    base = where or Q()
-    return {
-        "families": Count(enrolment, filter=where, distinct=True),
-        "marks": Count(field, filter=where),
-        "attended": Count(field, filter=base & Q(**{f"{status}__in": ATTENDED})),
-        "absent": Count(field, filter=base & Q(**{status: AttendanceStatus.ABSENT})),
-        "dna": Count(field, filter=base & Q(**{status: AttendanceStatus.DID_NOT_ATTEND})),
+PLACE_COUNTS = {
+    "marks": Count("pk"),
+    "attended": Count("pk", filter=Q(status__in=ATTENDED)),
+    "absent": Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+    "dna": Count("pk", filter=Q(status=AttendanceStatus.DID_NOT_ATTEND)),
+}
+"""A place's (one family on one course) register marks, by what they were."""
+
+GROUPED_MARKS_SQL = """
+WITH per_run AS (
+    SELECT p.course AS course, COUNT(*) AS families, SUM(p.marks) AS marks,
+        SUM(p.attended) AS attended, SUM(p.absent) AS absent, SUM(p.dna) AS dna
+    FROM ({inner}) p GROUP BY p.course
+)
+SELECT 'run', r.course, NULL, r.families, r.marks, r.attended, r.absent, r.dna
+FROM per_run r
+UNION ALL
+SELECT 'venue', NULL, c.venue_id, SUM(r.families), SUM(r.marks), SUM(r.attended),
+    SUM(r.absent), SUM(r.dna)
+FROM per_run r JOIN {runs} c ON c.id = r.course GROUP BY c.venue_id
+UNION ALL
+SELECT 'facilitator', NULL, f.user_id, SUM(r.families), SUM(r.marks), SUM(r.attended),
+    SUM(r.absent), SUM(r.dna)
+FROM per_run r LEFT JOIN {facilitators} f ON f.courserun_id = r.course GROUP BY f.user_id
+UNION ALL
+SELECT 'all', NULL, NULL, SUM(r.families), SUM(r.marks), SUM(r.attended), SUM(r.absent),
+    SUM(r.dna)
+FROM per_run r
+"""
+"""The marks of the report's sessions, grouped once per place, then per course; from
+those course rows, the sums by venue, by facilitator and over all. A place belongs to one
+course (so to one venue), so a group's families are the sum of its courses' families."""
+
+NO_MARKS = {"families": 0, "marks": 0, "attended": 0, "absent": 0, "dna": 0}
+
+
+@dataclass(frozen=True)
+class GroupedMarks:
+    """Mark counts (``NO_MARKS``'s keys) by course, by venue and by facilitator (None: courses
+    with no facilitator named), and over all."""
+
+    by_run: dict[Any, dict[str, int]]
+    by_venue: dict[int, dict[str, int]]
+    by_facilitator: dict[int | None, dict[str, int]]
+    total: dict[str, int]
+
+
+def grouped_marks(marks: QuerySet[Attendance]) -> GroupedMarks:
+    """One query, one pass over the marks: see ``GROUPED_MARKS_SQL``."""
+    per_place = (
+        marks.values(course=F("session__run_id"), place=F("enrolment_id"))
+        .annotate(**PLACE_COUNTS)
+        .order_by()
+    )
+    tables: dict[str, type[Model]] = {
+        "runs": CourseRun,
+        "facilitators": CourseRun.facilitators.through,
     }
+    found: dict[str, dict[Any, dict[str, int]]] = {"run": {}, "venue": {}, "facilitator": {}}
+    total = dict(NO_MARKS)
+    for kind, run_id, other_id, *counts in rows_over(per_place, GROUPED_MARKS_SQL, tables):
+        row = dict(zip(NO_MARKS, (int(count or 0) for count in counts), strict=True))
+        if kind == "all":
+            total = row
+        else:
+            key = CourseRun._meta.pk.to_python(run_id) if kind == "run" else other_id
+            found[kind][key] = row
+    return GroupedMarks(found["run"], found["venue"], found["facilitator"], total)
 
 
 def rates(row: dict[str, Any], families: int | str | None) -> dict[str, Any]:
@@ -177,15 +245,14 @@ def _unregistered_note(count: int) -> str:
     return f"{count} held sessions have no register yet."
 
 
-def _by_venue(marks: QuerySet[Attendance]) -> Table:
-    rows = list(
-        marks.values(place=F("session__run__venue_id"))
-        .annotate(name=Max("session__run__venue__name"), **mark_counts())
-        .order_by("name", "place")
-    )
-    cells, total_cells = rate_rows(rows, marks.aggregate(**mark_counts()))
+def _by_venue(grouped: GroupedMarks) -> Table:
+    """Venues in name order (one query for their names)."""
+    venues = Venue.objects.filter(pk__in=list(grouped.by_venue)).order_by("name", "pk")
+    named: list[tuple[int, str]] = list(venues.values_list("pk", "name"))
+    rows = [grouped.by_venue[pk] for pk, _name in named]
+    cells, total_cells = rate_rows(rows, grouped.total)
     table_rows = [
-        {"venue": row["name"], **row_cells} for row, row_cells in zip(rows, cells, strict=True)
+        {"venue": name, **row_cells} for (_pk, name), row_cells in zip(named, cells, strict=True)
     ]
     table_rows.append({"venue": "All venues", **(total_cells or {})})
     return Table(
@@ -217,27 +284,19 @@ def _venue_chart(rows: list[dict[str, Any]]) -> SafeString | None:
     )
 
 
-def _facilitator_name(row: dict[str, Any]) -> str:
-    if row["person"] is None:
-        return "No facilitator named"
-    first = row["preferred_name"] or row["first_name"]
-    return f"{first} {row['last_name']}".strip() or row["username"]
-
-
-def _by_facilitator(marks: QuerySet[Attendance]) -> Table:
-    """Grouped by the facilitator's id alone (names come along as MAX of one value), so the
-    database groups on a number rather than sorting every mark by name. Marks of courses
-    with no facilitator come last on either database."""
-    prefix = "session__run__facilitators__"
-    names = ("preferred_name", "first_name", "last_name", "username")
-    rows = list(
-        marks.values(person=F(f"{prefix}id"))
-        .annotate(**{name: Max(prefix + name) for name in names}, **mark_counts())
-        .order_by(
-            F("first_name").asc(nulls_last=True), F("last_name").asc(nulls_last=True), "person"
-        )
-    )
-    cells, _ = rate_rows(rows)
+def _by_facilitator(grouped: GroupedMarks) -> Table:
+    """Facilitators by first and last name (one query for their names); marks of courses
+    with no facilitator named come last."""
+    people = User.objects.filter(pk__in=[pk for pk in grouped.by_facilitator if pk is not None])
+    named: list[tuple[int | None, str]] = [
+        (pk, f"{preferred or first} {last}".strip() or username)
+        for pk, preferred, first, last, username in people.order_by(
+            "first_name", "last_name", "pk"
+        ).values_list("pk", "preferred_name", "first_name", "last_name", "username")
+    ]
+    if None in grouped.by_facilitator:
+        named.append((None, "No facilitator named"))
+    cells, _ = rate_rows([grouped.by_facilitator[pk] for pk, _name in named])
     return Table(
         key="by_facilitator",
         title="Attendance by facilitator",
@@ -247,16 +306,15 @@ def _by_facilitator(marks: QuerySet[Attendance]) -> Table:
         ),
         columns=(Column("facilitator", "Facilitator"), *RATE_COLUMNS),
         rows=[
-            {"facilitator": _facilitator_name(row), **row_cells}
-            for row, row_cells in zip(rows, cells, strict=True)
+            {"facilitator": name, **row_cells}
+            for (_pk, name), row_cells in zip(named, cells, strict=True)
         ],
     )
 
 
-def _by_run(scope: ReportScope, filters: ReportFilters, marks: QuerySet[Attendance]) -> Table:
-    """Two grouped queries (courses with their enrolment counts; marks per course) joined
-    here by course: one query would have to multiply marks by enrolments, or count
-    enrolments once per mark."""
+def _by_run(scope: ReportScope, filters: ReportFilters, grouped: GroupedMarks) -> Table:
+    """The courses with their enrolment counts (one query), beside their marks: one query
+    would have to multiply marks by enrolments, or count enrolments once per mark."""
     sessions = sessions_in(scope, filters).filter(status=SessionStatus.SCHEDULED)
     runs = list(
         runs_for(scope, filters)
@@ -265,12 +323,7 @@ def _by_run(scope: ReportScope, filters: ReportFilters, marks: QuerySet[Attendan
         .values("pk", "template__name", "venue__name", "first_session_at")
         .annotate(enrolled=Count("enrolments"))
     )
-    counts = {
-        row["session__run_id"]: row
-        for row in marks.values("session__run_id").annotate(**mark_counts())
-    }
-    no_marks = {"families": 0, "marks": 0, "attended": 0, "absent": 0, "dna": 0}
-    cells, _ = rate_rows([counts.get(row["pk"], no_marks) for row in runs])
+    cells, _ = rate_rows([grouped.by_run.get(row["pk"], NO_MARKS) for row in runs])
     return Table(
         key="by_run",
         title="Attendance by course",
@@ -296,15 +349,15 @@ def _by_run(scope: ReportScope, filters: ReportFilters, marks: QuerySet[Attendan
 
 
 def attendance_section(scope: ReportScope, filters: ReportFilters) -> Section:
-    """Registers, then attendance by venue, facilitator and course (six queries)."""
-    marks = _marks(scope, filters)
+    """Registers, then attendance by venue, facilitator and course (five queries)."""
+    grouped = grouped_marks(_marks(scope, filters))
     return Section(
         key="attendance",
         title="Attendance",
         tables=[
             _registers(scope, filters, timezone.now()),
-            _by_venue(marks),
-            _by_facilitator(marks),
-            _by_run(scope, filters, marks),
+            _by_venue(grouped),
+            _by_facilitator(grouped),
+            _by_run(scope, filters, grouped),
         ],
     )
