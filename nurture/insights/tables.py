@@ -8,9 +8,9 @@ chart (server-side SVG) of the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.utils.safestring import SafeString
 
@@ -22,6 +22,8 @@ SUPPRESSED = "<5"
 
 PAGE_ROWS = 50
 """Rows a table shows on the page and in the PDF; its CSV and the API have every row."""
+
+K = TypeVar("K", bound=Hashable)
 
 ColumnKind = Literal["text", "count", "percent", "number", "days"]
 
@@ -94,21 +96,53 @@ def share(part: int | None, whole: int | None) -> float | str | None:
     return percent(part, whole)
 
 
+def suppress_linked(counts: Mapping[K, int], sums: Sequence[tuple[K, Sequence[K]]]) -> set[K]:
+    """The cells to hide (by key) among ``counts``, where each of ``sums`` says that one
+    cell is the sum of others shown elsewhere (a total and its rows, a venue and its
+    courses, in one table or across tables).
+
+    Every count of 1 to 4 is hidden. Then, while some sum has exactly one hidden non-zero
+    cell among itself and its parts (so it could be worked out by subtraction), the
+    smallest shown non-zero part is hidden too, or the sum itself when no part is left.
+    Hiding only ever adds cells, so this ends; ties go to the earlier part.
+
+    Each sum is checked on its own. A reader who combines two sums (a total minus a
+    facilitator whose courses make up all but one venue) can sometimes still work a hidden
+    cell out; ruling that out needs the whole system of sums solved at once, which this
+    does not do."""
+    hidden = {key for key, count in counts.items() if 0 < count < MIN_GROUP}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in sums:
+            cells = (total, *parts)
+            if sum(1 for key in cells if key in hidden and counts[key] > 0) != 1:
+                continue
+            shown = [key for key in parts if key not in hidden and counts[key] > 0]
+            if not shown and total not in hidden and counts[total] > 0:
+                shown = [total]
+            if shown:
+                hidden.add(min(shown, key=lambda key: counts[key]))
+                changed = True
+    return hidden
+
+
 def suppress_parts(counts: Sequence[int], whole: int | None) -> tuple[list[int | str], bool]:
     """Counts that add up to a ``whole`` shown beside them (bands, outcomes, districts), as
-    shown: each of 1 to 4 suppressed, and, when exactly one is, the next smallest non-zero
-    one too, so the hidden one cannot be worked out by subtracting the others from the
-    whole. Returns the cells and whether the whole itself must be hidden (when nothing else
-    could be)."""
-    cells: list[int | str] = [SUPPRESSED if 0 < count < MIN_GROUP else count for count in counts]
-    hidden = [index for index, cell in enumerate(cells) if cell == SUPPRESSED]
-    if len(hidden) != 1 or whole is None:
-        return cells, False
-    others = [i for i, count in enumerate(counts) if cells[i] != SUPPRESSED and count > 0]
-    if not others:
-        return cells, True
-    cells[min(others, key=lambda i: counts[i])] = SUPPRESSED
-    return cells, False
+    shown (``suppress_linked`` with one sum): each of 1 to 4 suppressed, and, when exactly
+    one is, the next smallest non-zero one too, so the hidden one cannot be worked out by
+    subtracting the others from the whole. Returns the cells and whether the whole itself
+    must be hidden (when nothing else could be)."""
+    parts: dict[Any, int] = dict(enumerate(counts))
+    sums: list[tuple[Any, Sequence[Any]]] = []
+    if whole is not None:
+        parts["whole"] = whole
+        sums.append(("whole", range(len(counts))))
+    hidden = suppress_linked(parts, sums)
+    cells: list[int | str] = [
+        SUPPRESSED if index in hidden else count for index, count in enumerate(counts)
+    ]
+    return cells, "whole" in hidden
 
 
 def share_of_part(cell: int | str, count: int, whole: int | None) -> float | str | None:

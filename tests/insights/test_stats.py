@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nurture.insights import stats
-from nurture.insights.tables import MIN_GROUP, SUPPRESSED, suppress_parts
+from nurture.insights.tables import MIN_GROUP, SUPPRESSED, suppress_linked, suppress_parts
 
 
 def sums(changes: list[int]) -> tuple[int, int, int]:
@@ -104,3 +104,45 @@ def test_no_hidden_part_can_be_worked_out_from_the_whole(counts: list[int]) -> N
         if 0 < count < MIN_GROUP:
             assert index in hidden
     assert len(hidden) != 1 or hide_whole
+
+
+# --- Suppression across tables ---------------------------------------------------------------
+
+
+@st.composite
+def linked_tables(draw: st.DrawFn) -> tuple[dict[str, int], list[tuple[str, list[str]]]]:
+    """Course counts, and groups of courses (venues, facilitators, the total) shown as
+    their sums: each group's count is the sum of its courses'."""
+    courses = draw(st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=10))
+    counts = {f"course{i}": count for i, count in enumerate(courses)}
+    groups = draw(
+        st.lists(st.sets(st.sampled_from(sorted(counts)), min_size=1), min_size=1, max_size=5)
+    )
+    sums = []
+    for number, members in enumerate([set(counts), *groups]):
+        name = f"group{number}"
+        counts[name] = sum(counts[member] for member in members)
+        sums.append((name, sorted(members)))
+    return counts, sums
+
+
+@given(linked_tables())
+def test_no_hidden_cell_is_one_sum_minus_cells_shown(
+    tables: tuple[dict[str, int], list[tuple[str, list[str]]]],
+) -> None:
+    counts, sums = tables
+    hidden = suppress_linked(counts, sums)
+    for key, count in counts.items():
+        if 0 < count < MIN_GROUP:
+            assert key in hidden
+    for total, parts in sums:
+        hidden_here = [key for key in (total, *parts) if key in hidden and counts[key] > 0]
+        assert len(hidden_here) != 1, (total, parts, hidden)
+
+
+def test_a_venue_minus_its_other_courses_does_not_give_a_hidden_course() -> None:
+    """Course b (3) is hidden; the venue (3 + 20 = 23) and course a (20) are shown in other
+    tables, so a goes too. Course c, at another venue, is left alone."""
+    counts = {"a": 20, "b": 3, "c": 9, "venue1": 23, "venue2": 9, "all": 32}
+    sums = [("venue1", ["a", "b"]), ("venue2", ["c"]), ("all", ["venue1", "venue2"])]
+    assert suppress_linked(counts, sums) == {"a", "b"}

@@ -9,14 +9,14 @@ nothing rather than as an absence; the registers table says how many such sessio
 Suppression is about people, not marks: one family at five sessions is five marks but still
 one family. So each row also counts the families behind its marks, and a row of fewer than 5
 hides its marks and every rate. The rows of a table add up to (or, for facilitators, cover)
-the "All venues" total, so when only one row would be hidden the next smallest is hidden too
-(``suppress_parts``), and the hidden one cannot be worked out by subtraction. A row that is
+the "All venues" total, and a venue's or facilitator's courses add up to its row, so when
+only one row of such a sum would be hidden the next smallest is hidden too, across the three
+tables (``grouped_marks``), and the hidden one cannot be worked out by subtraction. A row that is
 shown shows all three rates: they are shares of the marks of at least 5 families.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,7 +61,7 @@ from nurture.insights.tables import (
     Table,
     percent,
     suppress,
-    suppress_parts,
+    suppress_linked,
 )
 
 RATE_COLUMNS = (
@@ -99,8 +99,11 @@ WITH per_run AS (
         SUM(p.attended) AS attended, SUM(p.absent) AS absent, SUM(p.dna) AS dna
     FROM ({inner}) p GROUP BY p.course
 )
-SELECT 'run', r.course, NULL, r.families, r.marks, r.attended, r.absent, r.dna
-FROM per_run r
+SELECT 'run', r.course, c.venue_id, r.families, r.marks, r.attended, r.absent, r.dna
+FROM per_run r JOIN {runs} c ON c.id = r.course
+UNION ALL
+SELECT 'staff', r.course, f.user_id, NULL, NULL, NULL, NULL, NULL
+FROM per_run r LEFT JOIN {facilitators} f ON f.courserun_id = r.course
 UNION ALL
 SELECT 'venue', NULL, c.venue_id, SUM(r.families), SUM(r.marks), SUM(r.attended),
     SUM(r.absent), SUM(r.dna)
@@ -114,26 +117,44 @@ SELECT 'all', NULL, NULL, SUM(r.families), SUM(r.marks), SUM(r.attended), SUM(r.
     SUM(r.dna)
 FROM per_run r
 """
-"""The marks of the report's sessions, grouped once per place, then per course; from
-those course rows, the sums by venue, by facilitator and over all. A place belongs to one
-course (so to one venue), so a group's families are the sum of its courses' families."""
+"""The marks of the report's sessions, grouped once per place, then per course (with the
+course's venue, and a row for each of its facilitators); from those course rows, the sums
+by venue, by facilitator and over all. A place belongs to one course (so to one venue), so a
+group's families are the sum of its courses' families."""
 
 NO_MARKS = {"families": 0, "marks": 0, "attended": 0, "absent": 0, "dna": 0}
 
 
+Key = tuple[str, Any]
+"""A row of one of the tables: ("run", id), ("venue", id), ("facilitator", id or None) or
+("all", None)."""
+TOTAL: Key = ("all", None)
+
+
 @dataclass(frozen=True)
 class GroupedMarks:
-    """Mark counts (``NO_MARKS``'s keys) by course, by venue and by facilitator (None: courses
-    with no facilitator named), and over all."""
+    """Mark counts (``NO_MARKS``'s keys) by course, by venue, by facilitator (None: courses
+    with no facilitator named) and over all, and which rows' families must be hidden."""
 
-    by_run: dict[Any, dict[str, int]]
-    by_venue: dict[int, dict[str, int]]
-    by_facilitator: dict[int | None, dict[str, int]]
-    total: dict[str, int]
+    counts: dict[Key, dict[str, int]]
+    hidden: set[Key]
+
+    def of(self, kind: str) -> dict[Any, dict[str, int]]:
+        return {key[1]: row for key, row in self.counts.items() if key[0] == kind}
+
+    def cells(self, key: Key) -> dict[str, Any]:
+        """The families, marks and rates of one row, as shown."""
+        row = self.counts.get(key, NO_MARKS)
+        return rates(row, SUPPRESSED if key in self.hidden else row["families"])
 
 
 def grouped_marks(marks: QuerySet[Attendance]) -> GroupedMarks:
-    """One query, one pass over the marks: see ``GROUPED_MARKS_SQL``."""
+    """One query, one pass over the marks: see ``GROUPED_MARKS_SQL``. Suppression is worked
+    out across the three tables at once (``suppress_linked``): the courses of a venue add
+    up to the venue's row, a facilitator's courses to theirs, and the venues and the courses
+    each to the total, so no hidden row can be worked out from the rows shown in any of
+    them. (Facilitator rows can add up to more than the total, when courses are shared;
+    treating them as parts of it too only ever hides more.)"""
     per_place = (
         marks.values(course=F("session__run_id"), place=F("enrolment_id"))
         .annotate(**PLACE_COUNTS)
@@ -143,16 +164,27 @@ def grouped_marks(marks: QuerySet[Attendance]) -> GroupedMarks:
         "runs": CourseRun,
         "facilitators": CourseRun.facilitators.through,
     }
-    found: dict[str, dict[Any, dict[str, int]]] = {"run": {}, "venue": {}, "facilitator": {}}
-    total = dict(NO_MARKS)
-    for kind, run_id, other_id, *counts in rows_over(per_place, GROUPED_MARKS_SQL, tables):
-        row = dict(zip(NO_MARKS, (int(count or 0) for count in counts), strict=True))
-        if kind == "all":
-            total = row
+    counts: dict[Key, dict[str, int]] = {TOTAL: dict(NO_MARKS)}
+    parts: dict[Key, list[Key]] = {TOTAL: []}
+    for kind, run_id, other_id, *figures in rows_over(per_place, GROUPED_MARKS_SQL, tables):
+        row = dict(zip(NO_MARKS, (int(figure or 0) for figure in figures), strict=True))
+        run: Key = ("run", CourseRun._meta.pk.to_python(run_id) if run_id else None)
+        if kind == "run":
+            counts[run] = row
+            parts.setdefault(("venue", other_id), []).append(run)
+        elif kind == "staff":
+            parts.setdefault(("facilitator", other_id), []).append(run)
         else:
-            key = CourseRun._meta.pk.to_python(run_id) if kind == "run" else other_id
-            found[kind][key] = row
-    return GroupedMarks(found["run"], found["venue"], found["facilitator"], total)
+            counts[TOTAL if kind == "all" else (kind, other_id)] = row
+    groups = [key for key in counts if key[0] in ("venue", "facilitator")]
+    sums = [
+        (TOTAL, [key for key in counts if key[0] == "run"]),
+        (TOTAL, [key for key in groups if key[0] == "venue"]),
+        (TOTAL, [key for key in groups if key[0] == "facilitator"]),
+        *((key, parts.get(key, [])) for key in groups),
+    ]
+    families = {key: row["families"] for key, row in counts.items()}
+    return GroupedMarks(counts, suppress_linked(families, sums))
 
 
 def rates(row: dict[str, Any], families: int | str | None) -> dict[str, Any]:
@@ -170,22 +202,6 @@ def rates(row: dict[str, Any], families: int | str | None) -> dict[str, Any]:
         "absent_rate": percent(row["absent"], marks),
         "dna_rate": percent(row["dna"], marks),
     }
-
-
-def rate_rows(
-    rows: Sequence[dict[str, Any]], totals: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """The cells of ``rows`` whose families add up to (or cover) ``totals`` (or their own
-    sum, when the total is not shown), and of the totals row if given: ``suppress_parts``
-    on the families, so a lone hidden row takes the next smallest with it."""
-    counts = [row["families"] for row in rows]
-    whole = sum(counts) if totals is None else totals["families"]
-    cells, hide_whole = suppress_parts(counts, whole)
-    shown = [rates(row, cell) for row, cell in zip(rows, cells, strict=True)]
-    if totals is None:
-        return shown, None
-    total_cell = SUPPRESSED if hide_whole else suppress(totals["families"])
-    return shown, rates(totals, total_cell)
 
 
 def count_of(queryset: QuerySet[Any], group: str, field: str = "pk") -> Coalesce:
@@ -247,14 +263,12 @@ def _unregistered_note(count: int) -> str:
 
 def _by_venue(grouped: GroupedMarks) -> Table:
     """Venues in name order (one query for their names)."""
-    venues = Venue.objects.filter(pk__in=list(grouped.by_venue)).order_by("name", "pk")
-    named: list[tuple[int, str]] = list(venues.values_list("pk", "name"))
-    rows = [grouped.by_venue[pk] for pk, _name in named]
-    cells, total_cells = rate_rows(rows, grouped.total)
+    venues = Venue.objects.filter(pk__in=list(grouped.of("venue"))).order_by("name", "pk")
     table_rows = [
-        {"venue": name, **row_cells} for (_pk, name), row_cells in zip(named, cells, strict=True)
+        {"venue": name, **grouped.cells(("venue", pk))}
+        for pk, name in venues.values_list("pk", "name")
     ]
-    table_rows.append({"venue": "All venues", **(total_cells or {})})
+    table_rows.append({"venue": "All venues", **grouped.cells(TOTAL)})
     return Table(
         key="by_venue",
         title="Attendance by venue",
@@ -287,16 +301,16 @@ def _venue_chart(rows: list[dict[str, Any]]) -> SafeString | None:
 def _by_facilitator(grouped: GroupedMarks) -> Table:
     """Facilitators by first and last name (one query for their names); marks of courses
     with no facilitator named come last."""
-    people = User.objects.filter(pk__in=[pk for pk in grouped.by_facilitator if pk is not None])
+    staff = grouped.of("facilitator")
+    people = User.objects.filter(pk__in=[pk for pk in staff if pk is not None])
     named: list[tuple[int | None, str]] = [
         (pk, f"{preferred or first} {last}".strip() or username)
         for pk, preferred, first, last, username in people.order_by(
             "first_name", "last_name", "pk"
         ).values_list("pk", "preferred_name", "first_name", "last_name", "username")
     ]
-    if None in grouped.by_facilitator:
+    if None in staff:
         named.append((None, "No facilitator named"))
-    cells, _ = rate_rows([grouped.by_facilitator[pk] for pk, _name in named])
     return Table(
         key="by_facilitator",
         title="Attendance by facilitator",
@@ -305,10 +319,7 @@ def _by_facilitator(grouped: GroupedMarks) -> Table:
             "so the rows can add up to more than the total."
         ),
         columns=(Column("facilitator", "Facilitator"), *RATE_COLUMNS),
-        rows=[
-            {"facilitator": name, **row_cells}
-            for (_pk, name), row_cells in zip(named, cells, strict=True)
-        ],
+        rows=[{"facilitator": name, **grouped.cells(("facilitator", pk))} for pk, name in named],
     )
 
 
@@ -323,7 +334,6 @@ def _by_run(scope: ReportScope, filters: ReportFilters, grouped: GroupedMarks) -
         .values("pk", "template__name", "venue__name", "first_session_at")
         .annotate(enrolled=Count("enrolments"))
     )
-    cells, _ = rate_rows([grouped.by_run.get(row["pk"], NO_MARKS) for row in runs])
     return Table(
         key="by_run",
         title="Attendance by course",
@@ -341,9 +351,9 @@ def _by_run(scope: ReportScope, filters: ReportFilters, grouped: GroupedMarks) -
             {
                 **course_cells(row),
                 "enrolled": suppress(row["enrolled"]),
-                **row_cells,
+                **grouped.cells(("run", row["pk"])),
             }
-            for row, row_cells in zip(runs, cells, strict=True)
+            for row in runs
         ],
     )
 
