@@ -39,4 +39,8 @@ JOBS = [
         "Move waiting babies who have aged out to not eligible",
         "nurture.referrals.services:mark_aged_out",
     ),
+    Job(
+        "Ask for the largest programme reports to be prepared overnight",
+        "nurture.insights.prepared:prepare_overnight",
+    ),
 ]

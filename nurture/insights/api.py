@@ -8,16 +8,17 @@ not read, or no reports at all, is a 404.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
 from nurture.accounts.policy import ReportScope
 from nurture.api.auth import API_AUTH
 from nurture.api.problems import Problem
 from nurture.errors import DomainError
-from nurture.insights import registry
+from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm, ReportFilters
 from nurture.insights.tables import SUPPRESSED
 
@@ -53,6 +54,9 @@ class SectionOut(Schema):
     key: str
     title: str
     filters: dict[str, str]
+    prepared_at: datetime | None
+    """When a prepared copy was computed (reports too large to compute on request); null when
+    computed for this request."""
     suppressed_marker: str
     tables: list[TableOut]
 
@@ -81,16 +85,44 @@ def report_index(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/reports/{section}", response={200: SectionOut, 404: Problem, 422: Problem})
-def report_section(request: HttpRequest, section: str) -> dict[str, Any]:
+class PreparingOut(Schema):
+    status: str
+    detail: str
+    retry_after: int
+
+
+RETRY_AFTER_SECONDS = 60
+
+
+@router.get(
+    "/reports/{section}",
+    response={200: SectionOut, 202: PreparingOut, 404: Problem, 422: Problem},
+)
+def report_section(request: HttpRequest, section: str) -> Any:
+    """One section. A report too large to compute on request answers 202 with
+    ``Retry-After`` until its first prepared copy is ready."""
     scope = registry.report_scope_or_404(request.user)
     registry.check_section(scope, section)
     filters = _filters(request, scope)
-    (computed,) = registry.compute(scope, filters, (section,))
+    try:
+        report = prepared.read(scope, filters, (section,))
+    except prepared.Preparing:
+        response = JsonResponse(
+            {
+                "status": "preparing",
+                "detail": "This report is being prepared. Ask again in a minute or two.",
+                "retry_after": RETRY_AFTER_SECONDS,
+            },
+            status=202,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    (computed,) = report.sections
     return {
         "key": computed.key,
         "title": computed.title,
         "filters": filters.as_query(),
+        "prepared_at": report.prepared_at,
         "suppressed_marker": SUPPRESSED,
         "tables": [
             {

@@ -50,6 +50,21 @@ class ReportFilters:
             self.date_to + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
         )
 
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> ReportFilters:
+        """The filters ``as_query`` gave (already checked when they were first asked for)."""
+
+        def number(key: str) -> int | None:
+            return int(query[key]) if key in query else None
+
+        return cls(
+            date_from=date.fromisoformat(query["date_from"]),
+            date_to=date.fromisoformat(query["date_to"]),
+            venue_id=number("venue"),
+            facilitator_id=number("facilitator"),
+            run_id=uuid.UUID(query["run"]) if "run" in query else None,
+        )
+
     def as_query(self) -> dict[str, str]:
         """The filters as query-string parameters (for CSV and PDF links)."""
         query = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}

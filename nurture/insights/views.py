@@ -19,47 +19,62 @@ from nurture import pdf
 from nurture.accounts import policy
 from nurture.accounts.policy import ReportScope
 from nurture.accounts.roles import Role
-from nurture.insights import registry
+from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm
-from nurture.insights.tables import Section, Table
+from nurture.insights.tables import Table
 
 REPORT_ROLES = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
+    """The page's context. ``preparing``: the report is too large to compute now and its
+    first copy is on its way (``prepared.read``)."""
     form = FilterForm(request.GET, scope=scope)
-    sections: list[Section] = []
+    found = prepared.Report(sections=[])
+    preparing = False
     query = ""
     summary: list[str] = []
     if form.is_valid():
         summary = form.summary()
         filters = form.filters()
-        sections = registry.compute(scope, filters)
         query = urlencode(filters.as_query())
+        try:
+            found = prepared.read(scope, filters)
+        except prepared.Preparing:
+            preparing = True
     return {
         "form": form,
-        "sections": sections,
+        "sections": found.sections,
+        "prepared_at": found.prepared_at,
+        "updating": found.updating,
+        "preparing": preparing,
         "query": query,
         "filter_summary": summary,
         "is_summary": scope.is_facilitator_summary,
         "title": "Your courses" if scope.is_facilitator_summary else "Programme report",
-        "made_at": timezone.localtime(),
+        "made_at": found.prepared_at or timezone.now(),
     }
+
+
+def _status(context: dict[str, Any]) -> int:
+    """400 for filters that are wrong; 202 (accepted, not ready) while being prepared."""
+    if not context["form"].is_valid():
+        return 400
+    return 202 if context["preparing"] else 200
 
 
 @policy.require_roles(*REPORT_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
     context = _context(request, registry.report_scope_or_404(request.user))
-    status = 200 if context["form"].is_valid() else 400
-    return render(request, "insights/report.html", context, status=status)
+    return render(request, "insights/report.html", context, status=_status(context))
 
 
 @policy.require_roles(*REPORT_ROLES)
 def report_pdf(request: HttpRequest) -> HttpResponse:
     context = _context(request, registry.report_scope_or_404(request.user))
-    if not context["form"].is_valid():
-        return render(request, "insights/report.html", context, status=400)
+    if _status(context) != 200:
+        return render(request, "insights/report.html", context, status=_status(context))
     document = pdf.render_pdf("insights/report_pdf.html", context, request=request)
     return pdf.pdf_response(document, "nurture-report.pdf", download=True)
 
@@ -72,7 +87,11 @@ def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/report.html", {"form": form, "sections": []}, status=400)
     filters = form.filters()
-    (computed,) = registry.compute(scope, filters, (section,))
+    try:
+        (computed,) = prepared.read(scope, filters, (section,)).sections
+    except prepared.Preparing:
+        context = _context(request, scope)
+        return render(request, "insights/report.html", context, status=202)
     found = next((each for each in computed.tables if each.key == table), None)
     if found is None:
         raise Http404("Not found.")

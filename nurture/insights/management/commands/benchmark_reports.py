@@ -5,10 +5,12 @@
 Runs against whatever the database holds, usually a dataset from ``generate_synthetic``
 (trust or national size). It reads as the people that command creates: ``bench-admin``
 (every provider), ``bench-manager`` (the largest provider), ``bench-facilitator`` (their own
-runs) and ``bench-parent`` (a baby with a long history). Each report section is computed
-through the same code as the page, the CSV and the API; the whole report page, the PDF and
-the parent's pages are fetched through Django's test client. Nothing is written except the
-benchmark's login sessions, which are rolled back.
+runs) and ``bench-parent`` (a baby with a long history). Each report section is read through
+the same code as the page, the CSV and the API (``prepared.read``: computed there and then,
+or, for a report too large for that, from the copy the worker prepared; preparing it is
+timed first, as the worker would do it). The whole report page, the PDF and the parent's
+pages are fetched through Django's test client. Everything written (login sessions, the
+prepared copy) is rolled back at the end.
 
 Budgets (issue 7): every report under 2 seconds at national scale on PostgreSQL; parent pages
 under 100 ms whatever the history.
@@ -16,6 +18,7 @@ under 100 ms whatever the history.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 from collections.abc import Callable
@@ -27,13 +30,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from nurture.accounts.models import User
-from nurture.insights import registry
+from nurture.accounts.policy import ReportScope
+from nurture.insights import prepared, registry
 from nurture.insights.filters import ReportFilters, default_filters
+from nurture.insights.models import PreparedReport
 
 REPORT_BUDGET_MS = 2000
 PARENT_BUDGET_MS = 100
+BACKGROUND = 0
+"""The budget of work done by the worker, not while someone waits: none."""
 
 
 class Rollback(Exception):
@@ -61,6 +69,12 @@ class Command(BaseCommand):
         )
         over = 0
         for name, who, queries, median, worst, budget in rows:
+            if budget == BACKGROUND:
+                self.stdout.write(
+                    f"{name:<44} {who:<18} {queries:>7} {median:>10.0f} {worst:>8.0f} "
+                    "(in the background)"
+                )
+                continue
             verdict = "ok" if median <= budget else "OVER"
             over += verdict == "OVER"
             self.stdout.write(
@@ -84,12 +98,21 @@ class Command(BaseCommand):
             scope = registry.report_scope(user)
             if scope is None:
                 raise CommandError(f"{username} has no reports.")
+            if prepared.needs_preparing(scope, filters):
+                rows.append(
+                    (
+                        "preparing the report (worker)",
+                        username,
+                        *_time(partial(_prepare, scope, filters), 1),
+                        BACKGROUND,
+                    )
+                )
             for key in registry.section_keys(scope):
                 rows.append(
                     (
                         f"report: {key}",
                         username,
-                        *_time(partial(registry.compute, scope, filters, (key,)), repeat),
+                        *_time(partial(prepared.read, scope, filters, (key,)), repeat),
                         REPORT_BUDGET_MS,
                     )
                 )
@@ -138,6 +161,17 @@ class Command(BaseCommand):
             rows.append(
                 (name, who, *_time(partial(_get, client, path, {}), repeat), PARENT_BUDGET_MS)
             )
+
+
+def _prepare(scope: ReportScope, filters: ReportFilters) -> None:
+    """What the worker does for a report too large to compute on request: ask for it (as a
+    reader would), then compute and keep it."""
+    with contextlib.suppress(prepared.Preparing):
+        prepared.read(scope, filters)
+    key = prepared.report_key(scope, filters)
+    PreparedReport.objects.filter(key=key).update(wanted_at=timezone.now())
+    if not prepared.prepare(key):
+        raise CommandError("The report was not prepared; see the log.")
 
 
 def _user(username: str) -> User:

@@ -1,0 +1,31 @@
+"""Programme reports prepared ahead: the few reports too large to work out while someone waits
+(every provider's records at national size) are computed in the background and kept here.
+See ``prepared.py``."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class PreparedReport(models.Model):
+    key = models.CharField(max_length=64, unique=True)
+    """A digest of the scope and filters (``prepared.report_key``)."""
+    scope = models.JSONField()
+    filters = models.JSONField()
+    sections = models.JSONField(null=True, blank=True)
+    """Every section of the report, as computed (``prepared.section_data``); None until the
+    first copy is ready."""
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    """How long computing it took."""
+    wanted_at = models.DateTimeField(null=True, blank=True)
+    """When a fresh copy was asked for; None while nothing is waiting."""
+    read_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+    """Why the last attempt failed (empty when it did not)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["wanted_at"], name="prepared_report_wanted")]
+
+    def __str__(self) -> str:
+        return f"Report {self.filters} prepared at {self.prepared_at}"

@@ -1,0 +1,223 @@
+"""Reports prepared ahead, for the few too large to work out while someone waits.
+
+A provider's report is computed when it is asked for (well under 2 seconds even for the
+largest provider in a national-size database). The report across every provider at national
+size reads a year of the whole country: 300,000 referrals, 1.2 million register marks,
+800,000 questionnaire answers; on two cores that takes 5 to 8 seconds a section. So a report
+whose date range holds more than ``settings.REPORT_PREPARED_ABOVE`` referrals is computed in
+the background (the task worker) by the same code, kept in ``PreparedReport``, and read from
+there:
+
+- the first time a report is asked for, the page says it is being prepared (the API answers
+  202 with ``Retry-After``) and the worker computes it;
+- a copy is fresh for ``FRESH_FOR``; an older one is still shown, saying when it was
+  prepared, while a fresh one is computed;
+- every night the default report (the last 12 months) is prepared before anyone asks
+  (``prepare_overnight``, a periodic job), and copies nobody has read for ``KEEP_FOR`` are
+  deleted.
+
+Reports cut by venue, facilitator or course, and a facilitator's own summary, are narrow and
+always computed there and then.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from nurture.accounts.policy import ReportScope
+from nurture.insights import registry
+from nurture.insights.filters import ReportFilters, default_filters, referrals_received_in
+from nurture.insights.models import PreparedReport
+from nurture.insights.tables import Column, Section, Table
+
+log = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(hours=24)
+KEEP_FOR = timedelta(days=14)
+STUCK_AFTER = timedelta(minutes=15)
+"""A report still wanted this long after it was asked for is asked for again (the worker
+that took it may have stopped)."""
+EVERY_PROVIDER = ReportScope(provider_ids=None)
+
+
+class Preparing(Exception):
+    """The report is being prepared and no earlier copy exists yet."""
+
+
+@dataclass(frozen=True)
+class Report:
+    sections: list[Section]
+    prepared_at: datetime | None = None
+    """When the copy shown was computed; None when computed just now."""
+    updating: bool = False
+    """The copy shown is older than ``FRESH_FOR`` and a fresh one is on its way."""
+
+
+def needs_preparing(scope: ReportScope, filters: ReportFilters) -> bool:
+    """Whether the report is too large to compute while someone waits: more referrals in its
+    range than ``settings.REPORT_PREPARED_ABOVE``. A facilitator's summary and a report cut
+    by course never are. One query, reading at most that many rows plus one."""
+    if scope.is_facilitator_summary or filters.by_course:
+        return False
+    limit = settings.REPORT_PREPARED_ABOVE
+    return referrals_received_in(scope, filters).order_by()[limit : limit + 1].exists()
+
+
+def read(scope: ReportScope, filters: ReportFilters, keys: tuple[str, ...] | None = None) -> Report:
+    """The report's sections (``keys``, or every one the scope may see): computed now, or
+    read from its prepared copy. Raises ``Preparing`` when there is no copy yet."""
+    if not needs_preparing(scope, filters):
+        return Report(registry.compute(scope, filters, keys))
+    now = timezone.now()
+    row = _row(scope, filters, now)
+    if not _is_fresh(row, now):
+        ask_for(row, now)
+    fresh = _is_fresh(row, now)
+    if row.sections is None:
+        raise Preparing
+    wanted = registry.section_keys(scope) if keys is None else keys
+    sections = [section_from_data(data) for data in row.sections if data["key"] in wanted]
+    return Report(sections, prepared_at=row.prepared_at, updating=not fresh)
+
+
+def _is_fresh(row: PreparedReport, now: datetime) -> bool:
+    return row.prepared_at is not None and row.prepared_at >= now - FRESH_FOR
+
+
+def _row(scope: ReportScope, filters: ReportFilters, now: datetime) -> PreparedReport:
+    """The report's row, made if new; marked as read now. Two queries."""
+    key = report_key(scope, filters)
+    row, made = PreparedReport.objects.get_or_create(
+        key=key,
+        defaults={"scope": scope_data(scope), "filters": filters.as_query(), "read_at": now},
+    )
+    if not made:
+        PreparedReport.objects.filter(pk=row.pk).update(read_at=now)
+    return row
+
+
+def ask_for(row: PreparedReport, now: datetime) -> bool:
+    """Ask the worker for a fresh copy, unless one was asked for recently (then False)."""
+    if row.wanted_at is not None and row.wanted_at >= now - STUCK_AFTER:
+        return False
+    from nurture.insights.tasks import prepare_report
+
+    # One transaction: a database-backed queue commits the task with the wish, so the worker
+    # never finds a task for a report not yet marked wanted. With the immediate backend
+    # (tests) the copy is ready when this returns.
+    with transaction.atomic():
+        PreparedReport.objects.filter(pk=row.pk).update(wanted_at=now)
+        prepare_report.enqueue(row.key)
+    row.refresh_from_db()
+    return True
+
+
+def prepare(key: str) -> bool:
+    """Compute a wanted report and keep it. False when it is no longer wanted (already
+    prepared) or another worker has it. A failure is kept in ``error`` and the report is no
+    longer wanted, so the next reader asks again."""
+    with transaction.atomic():
+        row = (
+            PreparedReport.objects.select_for_update(skip_locked=True)
+            .filter(key=key, wanted_at__isnull=False)
+            .first()
+        )
+        if row is None:
+            return False
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                sections = registry.compute(
+                    scope_from(row.scope), ReportFilters.from_query(row.filters)
+                )
+        except Exception as error:
+            log.exception("Preparing report %s failed", key)
+            row.error = f"{type(error).__name__}: {error}"[:2000]
+            row.wanted_at = None
+            row.save(update_fields=["error", "wanted_at"])
+            return False
+        row.sections = [section_data(section) for section in sections]
+        row.prepared_at = timezone.now()
+        row.seconds = round(time.perf_counter() - started, 3)
+        row.wanted_at = None
+        row.error = ""
+        row.save(update_fields=["sections", "prepared_at", "seconds", "wanted_at", "error"])
+    return True
+
+
+def prepare_overnight(now: datetime | None = None) -> int:
+    """The periodic job: ask for today's default every-provider report when it is large
+    enough to need preparing and has no fresh copy; ask again for reports left wanted too
+    long; delete copies nobody has read for ``KEEP_FOR``. Returns how many were asked for."""
+    now = now or timezone.now()
+    asked = 0
+    filters = default_filters(timezone.localdate(now))
+    if needs_preparing(EVERY_PROVIDER, filters):
+        row = _row(EVERY_PROVIDER, filters, now)
+        if not _is_fresh(row, now):
+            asked += ask_for(row, now)
+    for stuck in PreparedReport.objects.filter(wanted_at__lt=now - STUCK_AFTER):
+        asked += ask_for(stuck, now)
+    PreparedReport.objects.filter(read_at__lt=now - KEEP_FOR, wanted_at__isnull=True).delete()
+    return asked
+
+
+# --- Keys and (de)serialising ---------------------------------------------------------------
+
+
+def scope_data(scope: ReportScope) -> dict[str, Any]:
+    return {
+        "provider_ids": None if scope.provider_ids is None else sorted(scope.provider_ids),
+        "facilitator_id": scope.facilitator_id,
+    }
+
+
+def scope_from(data: dict[str, Any]) -> ReportScope:
+    ids = data["provider_ids"]
+    return ReportScope(
+        provider_ids=None if ids is None else frozenset(ids),
+        facilitator_id=data["facilitator_id"],
+    )
+
+
+def report_key(scope: ReportScope, filters: ReportFilters) -> str:
+    """The same scope and filters always give the same key; any difference, another."""
+    said = json.dumps({"scope": scope_data(scope), "filters": filters.as_query()}, sort_keys=True)
+    return hashlib.sha256(said.encode()).hexdigest()
+
+
+def section_data(section: Section) -> dict[str, Any]:
+    return dataclasses.asdict(section)
+
+
+def section_from_data(data: dict[str, Any]) -> Section:
+    """A section as ``section_data`` kept it. Its charts are the SVG our own chart code made
+    (labels escaped there), so they are marked safe again."""
+    return Section(
+        key=data["key"],
+        title=data["title"],
+        tables=[
+            Table(
+                key=table["key"],
+                title=table["title"],
+                definition=table["definition"],
+                columns=tuple(Column(**column) for column in table["columns"]),
+                rows=table["rows"],
+                chart=None if table["chart"] is None else mark_safe(table["chart"]),  # noqa: S308
+                notes=tuple(table["notes"]),
+            )
+            for table in data["tables"]
+        ],
+    )

@@ -1,0 +1,214 @@
+"""Reports prepared ahead: too large to compute on request (every provider, national size),
+so computed by the worker, kept, and read from the copy. The threshold is lowered here so the
+small hand-built programme counts as large."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from nurture.accounts.policy import ReportScope
+from nurture.insights import prepared, registry
+from nurture.insights.filters import ReportFilters, default_filters
+from nurture.insights.models import PreparedReport
+from tests.conftest import World, api_client_for, client_for
+from tests.insights.test_report_pages import _course
+
+pytestmark = pytest.mark.django_db
+
+QUEUED = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+"""Tasks wait in the database for a worker (as in production), so "being prepared" shows."""
+EVERYONE = ReportScope(provider_ids=None)
+
+
+@pytest.fixture
+def large(settings: Any) -> None:
+    """Any report with a referral in its range counts as too large to compute on request."""
+    settings.REPORT_PREPARED_ABOVE = 0
+
+
+def _only_row() -> PreparedReport:
+    (row,) = PreparedReport.objects.all()
+    return row
+
+
+def test_sections_come_back_from_their_copy_exactly(world: World) -> None:
+    _course(world, 7)
+    for section in registry.compute(EVERYONE, default_filters()):
+        data = json.loads(json.dumps(prepared.section_data(section)))
+        assert prepared.section_from_data(data) == section
+
+
+def test_small_reports_are_computed_on_request(world: World) -> None:
+    _course(world, 7)
+    response = client_for(world.admin).get("/reports/")
+    assert response.status_code == 200
+    assert response.context["prepared_at"] is None
+    assert not PreparedReport.objects.exists()
+
+
+@override_settings(TASKS=QUEUED)
+def test_a_large_report_is_prepared_then_read_from_its_copy(world: World, large: None) -> None:
+    _course(world, 7)
+    admin = client_for(world.admin)
+    first = admin.get("/reports/")
+    assert first.status_code == 202
+    assert "This report is being prepared" in first.content.decode()
+    assert first.context["sections"] == []
+    row = _only_row()
+    assert row.wanted_at is not None and row.sections is None
+
+    assert prepared.prepare(row.key) is True
+    assert prepared.prepare(row.key) is False  # no longer wanted
+
+    second = admin.get("/reports/")
+    assert second.status_code == 200
+    shown = second.context["sections"]
+    assert [section.key for section in shown] == list(registry.PROGRAMME)
+    assert shown == registry.compute(EVERYONE, default_filters())
+    assert second.context["prepared_at"] is not None
+    assert "anything recorded since then is not counted yet" in second.content.decode()
+    assert _only_row().wanted_at is None
+
+
+@override_settings(TASKS=QUEUED)
+def test_the_api_and_csv_say_202_until_ready(world: World, large: None) -> None:
+    _course(world, 7)
+    api = api_client_for(world.admin)
+    waiting = api.get("/api/v1/reports/attendance")
+    assert waiting.status_code == 202
+    assert waiting["Retry-After"] == "60"
+    assert waiting.json()["status"] == "preparing"
+    csv_waiting = client_for(world.admin).get("/reports/attendance/by_venue.csv")
+    assert csv_waiting.status_code == 202
+
+    prepared.prepare(_only_row().key)
+    ready = api.get("/api/v1/reports/attendance")
+    assert ready.status_code == 200
+    assert ready.json()["prepared_at"] is not None
+    assert [table["key"] for table in ready.json()["tables"]][:2] == ["registers", "by_venue"]
+    csv_ready = client_for(world.admin).get("/reports/attendance/by_venue.csv")
+    assert csv_ready.status_code == 200
+    assert csv_ready["Content-Type"].startswith("text/csv")
+
+
+def test_with_the_immediate_worker_the_first_request_is_served(world: World, large: None) -> None:
+    _course(world, 7)
+    response = client_for(world.admin).get("/reports/")
+    assert response.status_code == 200
+    assert response.context["prepared_at"] is not None
+
+
+@override_settings(TASKS=QUEUED)
+def test_an_old_copy_is_shown_while_a_fresh_one_is_prepared(world: World, large: None) -> None:
+    _course(world, 7)
+    admin = client_for(world.admin)
+    admin.get("/reports/")
+    row = _only_row()
+    prepared.prepare(row.key)
+    old = timezone.now() - prepared.FRESH_FOR - timedelta(minutes=1)
+    PreparedReport.objects.filter(pk=row.pk).update(prepared_at=old)
+
+    response = admin.get("/reports/")
+    assert response.status_code == 200
+    assert response.context["updating"] is True
+    assert "A newer copy is being prepared" in response.content.decode()
+    assert _only_row().wanted_at is not None
+
+
+@override_settings(TASKS=QUEUED)
+def test_each_scope_and_filter_has_its_own_copy(world: World, large: None) -> None:
+    _course(world, 7)
+    client_for(world.admin).get("/reports/")
+    client_for(world.users["manager_a"]).get("/reports/")
+    today = timezone.localdate()
+    month = f"date_from={today - timedelta(days=30)}&date_to={today}"
+    client_for(world.admin).get(f"/reports/?{month}")
+    scopes = {json.dumps(row.scope, sort_keys=True) for row in PreparedReport.objects.all()}
+    assert PreparedReport.objects.count() == 3
+    assert len(scopes) == 2
+    manager = ReportScope(provider_ids=frozenset({world.provider_a.pk}))
+    assert prepared.report_key(manager, default_filters()) != prepared.report_key(
+        EVERYONE, default_filters()
+    )
+
+
+@override_settings(TASKS=QUEUED)
+def test_course_filters_and_facilitators_are_never_prepared(world: World, large: None) -> None:
+    run = _course(world, 7)
+    by_venue = client_for(world.admin).get(f"/reports/?venue={run.venue_id}")
+    assert by_venue.status_code == 200 and by_venue.context["prepared_at"] is None
+    mine = client_for(world.users["facilitator_a"]).get("/reports/")
+    assert mine.status_code == 200 and mine.context["prepared_at"] is None
+    assert not PreparedReport.objects.exists()
+
+
+@override_settings(TASKS=QUEUED)
+def test_overnight_the_default_report_is_asked_for_once(world: World, large: None) -> None:
+    _course(world, 7)
+    assert prepared.prepare_overnight() == 1
+    row = _only_row()
+    assert row.filters == default_filters().as_query()
+    assert prepared.prepare_overnight() == 0  # asked for a moment ago
+    prepared.prepare(row.key)
+    assert prepared.prepare_overnight() == 0  # fresh
+
+
+@override_settings(TASKS=QUEUED)
+def test_overnight_asks_again_for_stuck_reports_and_forgets_unread_ones(
+    world: World, large: None
+) -> None:
+    _course(world, 7)
+    now = timezone.now()
+    stuck = PreparedReport.objects.create(
+        key="stuck",
+        scope=prepared.scope_data(EVERYONE),
+        filters=ReportFilters(date(2026, 1, 1), date(2026, 3, 31)).as_query(),
+        wanted_at=now - prepared.STUCK_AFTER - timedelta(minutes=1),
+        read_at=now,
+    )
+    PreparedReport.objects.create(
+        key="unread",
+        scope=prepared.scope_data(EVERYONE),
+        filters=ReportFilters(date(2025, 1, 1), date(2025, 3, 31)).as_query(),
+        read_at=now - prepared.KEEP_FOR - timedelta(days=1),
+    )
+    prepared.prepare_overnight(now)
+    stuck.refresh_from_db()
+    assert stuck.wanted_at == now
+    assert not PreparedReport.objects.filter(key="unread").exists()
+
+
+def test_a_failure_is_kept_and_not_retried_until_asked(world: World) -> None:
+    now = timezone.now()
+    broken = PreparedReport.objects.create(
+        key="broken",
+        scope=prepared.scope_data(EVERYONE),
+        filters={"date_from": "not a date", "date_to": "2026-01-01"},
+        wanted_at=now,
+        read_at=now,
+    )
+    assert prepared.prepare("broken") is False
+    broken.refresh_from_db()
+    assert broken.error.startswith("ValueError")
+    assert broken.wanted_at is None and broken.sections is None
+
+
+@override_settings(TASKS=QUEUED)
+@pytest.mark.parametrize("families", [7, 30])
+def test_reading_a_copy_takes_the_same_queries_whatever_its_size(
+    world: World, large: None, families: int, django_assert_max_num_queries: Any
+) -> None:
+    _course(world, families)
+    admin = client_for(world.admin)
+    admin.get("/reports/")
+    prepared.prepare(_only_row().key)
+    filters = default_filters()
+    with django_assert_max_num_queries(4):
+        report = prepared.read(EVERYONE, filters)
+    assert len(report.sections) == len(registry.PROGRAMME)
