@@ -165,10 +165,40 @@ def test_page_has_no_serious_accessibility_violations(
         page.get_by_role("button", name=case.submit).click()
         expect(page.locator(".error-summary").first).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.heading)
+    assert_no_serious_violations(page, case_id)
 
+
+def assert_no_serious_violations(page: Page, case_id: str) -> None:
     violations = AXE.run(page).response["violations"]
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     assert not failing, (
         f"axe found {len(failing)} serious/critical violation(s) on {case_id} ({page.url}):\n"
         + describe(failing)
     )
+
+
+def test_a_report_being_prepared_and_then_ready(
+    new_context: Callable[..., BrowserContext], live_server: Any, settings: Any
+) -> None:
+    """An admin's report that is too large to compute on request (the threshold lowered to
+    make the demo large): first the "being prepared" notice, then, once the worker has
+    prepared it, the report saying when it was prepared."""
+    from nurture.insights import prepared
+    from nurture.insights.models import PreparedReport
+
+    settings.REPORT_PREPARED_ABOVE = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    context = new_context(bypass_csp=True)
+    log_in_with_cookie(context, live_server, "admin")
+    page: Page = context.new_page()
+
+    response = page.goto("/reports/")
+    assert response is not None and response.status == 202
+    expect(page.get_by_role("heading", name="This report is being prepared")).to_be_visible()
+    assert_no_serious_violations(page, "admin-report-preparing")
+
+    prepared.prepare(PreparedReport.objects.get().key)
+    page.get_by_role("link", name="Check whether it is ready").click()
+    expect(page.get_by_text("anything recorded since then is not counted yet")).to_be_visible()
+    expect(page.get_by_role("heading", name="Attendance", level=2)).to_be_visible()
+    assert_no_serious_violations(page, "admin-report-prepared")
