@@ -12,10 +12,8 @@ class PreparedReport(models.Model):
     """A digest of the scope and filters (``prepared.report_key``)."""
     scope = models.JSONField()
     filters = models.JSONField()
-    sections = models.JSONField(null=True, blank=True)
-    """Every section of the report, as computed (``prepared.section_data``); None until the
-    first copy is ready."""
     prepared_at = models.DateTimeField(null=True, blank=True)
+    """When the sections kept were computed; None until the first copy is ready."""
     seconds = models.FloatField(null=True, blank=True)
     """How long computing it took."""
     wanted_at = models.DateTimeField(null=True, blank=True)
@@ -29,3 +27,23 @@ class PreparedReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.filters} prepared at {self.prepared_at}"
+
+
+class PreparedSection(models.Model):
+    """One section of a prepared report, kept apart so that reading one section (the API,
+    a CSV file) does not load the others."""
+
+    report = models.ForeignKey(PreparedReport, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    """The section as ``prepared.section_data`` kept it."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="one_copy_of_each_section")
+        ]
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.report}"

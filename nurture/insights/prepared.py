@@ -39,7 +39,7 @@ from django.utils.safestring import mark_safe
 from nurture.accounts.policy import ReportScope
 from nurture.insights import registry
 from nurture.insights.filters import ReportFilters, default_filters, referrals_received_in
-from nurture.insights.models import PreparedReport
+from nurture.insights.models import PreparedReport, PreparedSection
 from nurture.insights.tables import Column, Section, Table
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,13 @@ def read(scope: ReportScope, filters: ReportFilters, keys: tuple[str, ...] | Non
     row = _row(scope, filters, now)
     if not _is_fresh(row, now):
         ask_for(row, now)
-    fresh = _is_fresh(row, now)
-    if row.sections is None:
+    if row.prepared_at is None:
         raise Preparing
-    wanted = registry.section_keys(scope) if keys is None else keys
-    sections = [section_from_data(data) for data in row.sections if data["key"] in wanted]
-    return Report(sections, prepared_at=row.prepared_at, updating=not fresh)
+    kept = PreparedSection.objects.filter(report=row)
+    if keys is not None:
+        kept = kept.filter(key__in=keys)
+    sections = [section_from_data(data) for data in kept.values_list("data", flat=True)]
+    return Report(sections, prepared_at=row.prepared_at, updating=not _is_fresh(row, now))
 
 
 def _is_fresh(row: PreparedReport, now: datetime) -> bool:
@@ -148,12 +149,16 @@ def prepare(key: str) -> bool:
             row.wanted_at = None
             row.save(update_fields=["error", "wanted_at"])
             return False
-        row.sections = [section_data(section) for section in sections]
+        PreparedSection.objects.filter(report=row).delete()
+        PreparedSection.objects.bulk_create(
+            PreparedSection(report=row, key=section.key, position=index, data=section_data(section))
+            for index, section in enumerate(sections)
+        )
         row.prepared_at = timezone.now()
         row.seconds = round(time.perf_counter() - started, 3)
         row.wanted_at = None
         row.error = ""
-        row.save(update_fields=["sections", "prepared_at", "seconds", "wanted_at", "error"])
+        row.save(update_fields=["prepared_at", "seconds", "wanted_at", "error"])
     return True
 
 

@@ -61,7 +61,7 @@ def test_a_large_report_is_prepared_then_read_from_its_copy(world: World, large:
     assert "This report is being prepared" in first.content.decode()
     assert first.context["sections"] == []
     row = _only_row()
-    assert row.wanted_at is not None and row.sections is None
+    assert row.wanted_at is not None and row.prepared_at is None
 
     assert prepared.prepare(row.key) is True
     assert prepared.prepare(row.key) is False  # no longer wanted
@@ -196,7 +196,8 @@ def test_a_failure_is_kept_and_not_retried_until_asked(world: World) -> None:
     assert prepared.prepare("broken") is False
     broken.refresh_from_db()
     assert broken.error.startswith("ValueError")
-    assert broken.wanted_at is None and broken.sections is None
+    assert broken.wanted_at is None and broken.prepared_at is None
+    assert not broken.sections.exists()
 
 
 @override_settings(TASKS=QUEUED)

@@ -226,3 +226,23 @@ def test_query_count_does_not_grow(
     with django_assert_num_queries(5):
         section = attendance_section(programme.manager_scope(), MARCH)
     assert len(section.table("by_run").rows) == 2 + extra_runs
+
+
+def test_the_venue_chart_shows_the_largest_venues_when_there_are_many(
+    programme: Programme,
+) -> None:
+    """Venue A (6 families) and Venue C (5) and 19 venues of one family each: the chart keeps
+    the 20 with the most families (A and C among them), the table lists all 21."""
+    for number in range(19):
+        venue = factories.make_venue(programme.provider, f"Small venue {number:02}")
+        run = make_run(programme.provider, venue, at(2025, 3, 10))
+        mark(run, 1, make_places(run, ["enrolled"]), ["present"])
+    table = attendance_section(programme.manager_scope(), MARCH).table("by_venue")
+    assert len(table.rows) == 22  # 21 venues and the total
+    chart = str(table.chart)
+    assert chart.count('class="chart__bar"') == 20
+    assert "Venue A" in chart and "Venue C" in chart
+    assert "the 20 with the most families" in chart
+    assert table.notes == (
+        "The chart shows the 20 venues with the most families; the table lists every venue.",
+    )

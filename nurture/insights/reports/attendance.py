@@ -276,12 +276,28 @@ def _by_venue(grouped: GroupedMarks) -> Table:
         columns=(Column("venue", "Venue"), *RATE_COLUMNS),
         rows=table_rows,
         chart=_venue_chart(table_rows[:-1]),
+        notes=(CHART_VENUES_NOTE,) if len(table_rows) - 1 > CHART_VENUES else (),
     )
+
+
+CHART_VENUES = 20
+"""A chart of hundreds of venues (every provider at once) cannot be read, and takes seconds
+to draw in the PDF; beyond this many, it shows the venues with the most families."""
+CHART_VENUES_NOTE = (
+    f"The chart shows the {CHART_VENUES} venues with the most families; the table lists "
+    "every venue."
+)
 
 
 def _venue_chart(rows: list[dict[str, Any]]) -> SafeString | None:
     if not rows:
         return None
+    title = "Attendance rate by venue"
+    if len(rows) > CHART_VENUES:
+        largest = sorted(rows, key=lambda row: -_shown_count(row["families"]))[:CHART_VENUES]
+        kept = {id(row) for row in largest}
+        rows = [row for row in rows if id(row) in kept]
+        title += f" (the {CHART_VENUES} with the most families)"
     bars = []
     for row in rows:
         rate = row["attendance_rate"]
@@ -291,11 +307,16 @@ def _venue_chart(rows: list[dict[str, Any]]) -> SafeString | None:
             bars.append(Bar(row["venue"], (float(rate),), f"{rate:g}%"))
     return bar_chart(
         chart_id="attendance-by-venue",
-        title="Attendance rate by venue",
+        title=title,
         bars=bars,
         x_label="Marks that were present or late (%)",
         max_value=100,
     )
+
+
+def _shown_count(cell: Any) -> int:
+    """A count cell as a number to rank by: a hidden one counts as none."""
+    return cell if isinstance(cell, int) else 0
 
 
 def _by_facilitator(grouped: GroupedMarks) -> Table:
