@@ -268,8 +268,8 @@ LOGGING = {
     },
 }
 
-# Programme reports covering more referrals than this (in their date range) are prepared in
-# the background and read from the prepared copy (nurture/insights/prepared.py).
+# Programme reports over more referrals than this (in all, not only in their date range) are
+# prepared in the background and read from the prepared copy (nurture/insights/prepared.py).
 REPORT_PREPARED_ABOVE = env_int(
-    "NURTURE_REPORT_PREPARED_ABOVE", 40_000, minimum=0, maximum=100_000_000
+    "NURTURE_REPORT_PREPARED_ABOVE", 50_000, minimum=0, maximum=100_000_000
 )

@@ -213,3 +213,20 @@ def test_reading_a_copy_takes_the_same_queries_whatever_its_size(
     with django_assert_max_num_queries(4):
         report = prepared.read(EVERYONE, filters)
     assert len(report.sections) == len(registry.PROGRAMME)
+
+
+def test_prepared_above_the_threshold_of_referrals_in_all(world: World, settings: Any) -> None:
+    """The whole history counts, whatever the date range; the threshold itself is not
+    above it."""
+    from nurture.referrals.models import Referral
+
+    _course(world, 7)
+    held = Referral.objects.filter(provider=world.provider_a).count()
+    manager = ReportScope(provider_ids=frozenset({world.provider_a.pk}))
+    long_ago = ReportFilters(date(2001, 1, 1), date(2001, 1, 31))
+    settings.REPORT_PREPARED_ABOVE = held
+    assert not prepared.needs_preparing(manager, default_filters())
+    settings.REPORT_PREPARED_ABOVE = held - 1
+    assert prepared.needs_preparing(manager, default_filters())
+    assert prepared.needs_preparing(manager, long_ago)
+    assert prepared.needs_preparing(EVERYONE, long_ago)

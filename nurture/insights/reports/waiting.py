@@ -88,7 +88,10 @@ def waiting_section(scope: ReportScope, filters: ReportFilters) -> Section:
     offers = Offer.objects.filter(run__in=runs_for(scope, filters).values("pk"))
     notes = (COURSE_NOTE,) if course_cut else ()
     tables = [] if course_cut else [_list_size_table(scope, filters)]
-    tables += [_waiting_time_table(offers, filters, notes), _offers_table(offers, filters, notes)]
+    tables += [
+        _waiting_time_table(offers, filters, notes, course_cut=course_cut),
+        _offers_table(offers, filters, notes),
+    ]
     return Section(key="waiting", title="Waiting list and offers", tables=tables)
 
 
@@ -227,7 +230,7 @@ def _month_of(value: Any, tz: Any) -> date:
 
 
 def _waiting_time_table(
-    offers: QuerySet[Offer], filters: ReportFilters, notes: tuple[str, ...]
+    offers: QuerySet[Offer], filters: ReportFilters, notes: tuple[str, ...], *, course_cut: bool
 ) -> Table:
     """One query, set-based: per referral with an offer in the range, its first offer and the
     day it first joined the list (a grouping over the referral's offers and history), then
@@ -235,13 +238,17 @@ def _waiting_time_table(
     minutes at national scale."""
     offered_in_range = offers.filter(offered_at__gte=filters.start(), offered_at__lt=filters.end())
     tz = timezone.get_current_timezone()
+    # A referral's offers are all on its own provider's courses, so without a course cut
+    # every offer of a referral in scope counts, and the test (a hashed subquery of every
+    # offer, repeated wherever the first offer is used) is left out.
+    on_matching_courses = Q(offers__in=offers.values("pk")) if course_cut else Q()
     per_referral = (
         Referral.objects.filter(
             duplicate_of__isnull=True, pk__in=offered_in_range.values("referral_id")
         )
         .values("pk")
         .annotate(
-            first_offer=Min("offers__offered_at", filter=Q(offers__in=offers.values("pk"))),
+            first_offer=Min("offers__offered_at", filter=on_matching_courses),
             joined=Min("events__at", filter=Q(events__to_status__in=ON_LIST)),
         )
         .filter(first_offer__gte=filters.start(), joined__lte=F("first_offer"))
