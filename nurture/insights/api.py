@@ -94,29 +94,36 @@ class PreparingOut(Schema):
 RETRY_AFTER_SECONDS = 60
 
 
+def _not_ready(*, failed: bool) -> JsonResponse:
+    """202 while the report is being prepared; 503 when preparing it failed (it is tried
+    again after ``prepared.RETRY_AFTER_FAILURE``). Both say when to ask again."""
+    if failed:
+        retry = int(prepared.RETRY_AFTER_FAILURE.total_seconds())
+        said = ("failed", "This report could not be prepared just now; it will be tried again.")
+    else:
+        retry = RETRY_AFTER_SECONDS
+        said = ("preparing", "This report is being prepared. Ask again in a minute or two.")
+    response = JsonResponse(
+        {"status": said[0], "detail": said[1], "retry_after": retry}, status=503 if failed else 202
+    )
+    response["Retry-After"] = str(retry)
+    return response
+
+
 @router.get(
     "/reports/{section}",
-    response={200: SectionOut, 202: PreparingOut, 404: Problem, 422: Problem},
+    response={200: SectionOut, 202: PreparingOut, 404: Problem, 422: Problem, 503: PreparingOut},
 )
 def report_section(request: HttpRequest, section: str) -> Any:
     """One section. A report too large to compute on request answers 202 with
-    ``Retry-After`` until its first prepared copy is ready."""
+    ``Retry-After`` until its first prepared copy is ready (503 if preparing it failed)."""
     scope = registry.report_scope_or_404(request.user)
     registry.check_section(scope, section)
     filters = _filters(request, scope)
     try:
         report = prepared.read(scope, filters, (section,))
-    except prepared.Preparing:
-        response = JsonResponse(
-            {
-                "status": "preparing",
-                "detail": "This report is being prepared. Ask again in a minute or two.",
-                "retry_after": RETRY_AFTER_SECONDS,
-            },
-            status=202,
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+    except prepared.Preparing as waiting:
+        return _not_ready(failed=waiting.failed)
     (computed,) = report.sections
     return {
         "key": computed.key,

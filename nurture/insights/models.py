@@ -18,9 +18,12 @@ class PreparedReport(models.Model):
     """How long computing it took."""
     wanted_at = models.DateTimeField(null=True, blank=True)
     """When a fresh copy was asked for; None while nothing is waiting."""
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    """When a worker started computing it; None while none is."""
     read_at = models.DateTimeField()
     error = models.TextField(blank=True)
     """Why the last attempt failed (empty when it did not)."""
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["wanted_at"], name="prepared_report_wanted")]

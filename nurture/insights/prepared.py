@@ -12,9 +12,11 @@ worker) by the same code, kept in ``PreparedReport``, and read from there:
   202 with ``Retry-After``) and the worker computes it;
 - a copy is fresh for ``FRESH_FOR``; an older one is still shown, saying when it was
   prepared, while a fresh one is computed;
-- every night the default report (the last 12 months) is prepared before anyone asks
-  (``prepare_overnight``, a periodic job), and copies nobody has read for ``KEEP_FOR`` are
-  deleted.
+- just after midnight the day's default report (the last 12 months) is prepared before
+  anyone asks (``prepare_overnight``, a periodic job), and copies nobody has read for
+  ``KEEP_FOR`` are deleted;
+- if computing fails, readers are told so, and it is tried again ``RETRY_AFTER_FAILURE``
+  later.
 
 Reports cut by venue, facilitator or course, and a facilitator's own summary, are narrow and
 always computed there and then.
@@ -33,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -47,14 +50,23 @@ log = logging.getLogger(__name__)
 
 FRESH_FOR = timedelta(hours=24)
 KEEP_FOR = timedelta(days=14)
+RETRY_AFTER_FAILURE = timedelta(minutes=10)
 STUCK_AFTER = timedelta(minutes=15)
 """A report still wanted this long after it was asked for is asked for again (the worker
 that took it may have stopped)."""
 EVERY_PROVIDER = ReportScope(provider_ids=None)
+COPY_FORMAT = 1
+"""Part of every copy's key: raise it when a change alters any section's figures or shape,
+so copies made by older code are never shown again."""
 
 
 class Preparing(Exception):
-    """The report is being prepared and no earlier copy exists yet."""
+    """No copy of the report to show yet: it is being prepared, or (``failed``) the last
+    attempt failed and it will be tried again after ``RETRY_AFTER_FAILURE``."""
+
+    def __init__(self, *, failed: bool = False) -> None:
+        super().__init__("failed" if failed else "preparing")
+        self.failed = failed
 
 
 @dataclass(frozen=True)
@@ -84,19 +96,22 @@ def needs_preparing(scope: ReportScope, filters: ReportFilters) -> bool:
 
 def read(scope: ReportScope, filters: ReportFilters, keys: tuple[str, ...] | None = None) -> Report:
     """The report's sections (``keys``, or every one the scope may see): computed now, or
-    read from its prepared copy. Raises ``Preparing`` when there is no copy yet."""
+    read from its prepared copy. Raises ``Preparing`` when there is no copy to show yet."""
     if not needs_preparing(scope, filters):
         return Report(registry.compute(scope, filters, keys))
     now = timezone.now()
     row = _row(scope, filters, now)
     if not _is_fresh(row, now):
         ask_for(row, now)
-    if row.prepared_at is None:
-        raise Preparing
-    kept = PreparedSection.objects.filter(report=row)
-    if keys is not None:
-        kept = kept.filter(key__in=keys)
-    sections = [section_from_data(data) for data in kept.values_list("data", flat=True)]
+    wanted = registry.section_keys(scope) if keys is None else keys
+    kept = list(
+        PreparedSection.objects.filter(report=row, key__in=wanted).values_list("data", flat=True)
+    )
+    if row.prepared_at is None or len(kept) != len(set(wanted)):
+        if row.prepared_at is not None:
+            ask_for(row, now)  # a copy without a section asked for: made by older code
+        raise Preparing(failed=row.failed_at is not None and row.wanted_at is None)
+    sections = [section_from_data(data) for data in kept]
     return Report(sections, prepared_at=row.prepared_at, updating=not _is_fresh(row, now))
 
 
@@ -117,8 +132,12 @@ def _row(scope: ReportScope, filters: ReportFilters, now: datetime) -> PreparedR
 
 
 def ask_for(row: PreparedReport, now: datetime) -> bool:
-    """Ask the worker for a fresh copy, unless one was asked for recently (then False)."""
+    """Ask the worker for a fresh copy, unless one was asked for recently, or the last
+    attempt failed less than ``RETRY_AFTER_FAILURE`` ago (then False). Of two readers asking
+    at once, only one queues the work: the wish is recorded only if nobody else's was."""
     if row.wanted_at is not None and row.wanted_at >= now - STUCK_AFTER:
+        return False
+    if row.failed_at is not None and row.failed_at >= now - RETRY_AFTER_FAILURE:
         return False
     from nurture.insights.tasks import prepare_report
 
@@ -126,60 +145,72 @@ def ask_for(row: PreparedReport, now: datetime) -> bool:
     # never finds a task for a report not yet marked wanted. With the immediate backend
     # (tests) the copy is ready when this returns.
     with transaction.atomic():
-        PreparedReport.objects.filter(pk=row.pk).update(wanted_at=now)
-        prepare_report.enqueue(row.key)
+        asked = PreparedReport.objects.filter(pk=row.pk, wanted_at=row.wanted_at).update(
+            wanted_at=now
+        )
+        if asked:
+            prepare_report.enqueue(row.key)
     row.refresh_from_db()
-    return True
+    return bool(asked)
 
 
 def prepare(key: str) -> bool:
     """Compute a wanted report and keep it. False when it is no longer wanted (already
-    prepared) or another worker has it. A failure is kept in ``error`` and the report is no
-    longer wanted, so the next reader asks again."""
-    with transaction.atomic():
-        row = (
-            PreparedReport.objects.select_for_update(skip_locked=True)
-            .filter(key=key, wanted_at__isnull=False)
-            .first()
+    prepared), another worker has it, or computing failed (kept in ``error`` and
+    ``failed_at``; readers are told, and it is tried again after ``RETRY_AFTER_FAILURE``).
+
+    The report is claimed with one short UPDATE and computed outside any lock, so readers
+    (who mark the row read) never wait for the 20 seconds a national report takes; the
+    sections are then swapped in one short transaction."""
+    claimed_at = timezone.now()
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=claimed_at - STUCK_AFTER)
+    claimed = PreparedReport.objects.filter(free, key=key, wanted_at__isnull=False).update(
+        claimed_at=claimed_at
+    )
+    if not claimed:
+        return False
+    row = PreparedReport.objects.get(key=key)
+    started = time.perf_counter()
+    try:
+        sections = registry.compute(scope_from(row.scope), ReportFilters.from_query(row.filters))
+    except Exception as error:
+        log.exception("Preparing report %s failed", key)
+        PreparedReport.objects.filter(pk=row.pk).update(
+            error=f"{type(error).__name__}: {error}"[:2000],
+            failed_at=timezone.now(),
+            wanted_at=None,
+            claimed_at=None,
         )
-        if row is None:
-            return False
-        started = time.perf_counter()
-        try:
-            with transaction.atomic():
-                sections = registry.compute(
-                    scope_from(row.scope), ReportFilters.from_query(row.filters)
-                )
-        except Exception as error:
-            log.exception("Preparing report %s failed", key)
-            row.error = f"{type(error).__name__}: {error}"[:2000]
-            row.wanted_at = None
-            row.save(update_fields=["error", "wanted_at"])
-            return False
+        return False
+    with transaction.atomic():
         PreparedSection.objects.filter(report=row).delete()
         PreparedSection.objects.bulk_create(
             PreparedSection(report=row, key=section.key, position=index, data=section_data(section))
             for index, section in enumerate(sections)
         )
-        row.prepared_at = timezone.now()
-        row.seconds = round(time.perf_counter() - started, 3)
-        row.wanted_at = None
-        row.error = ""
-        row.save(update_fields=["prepared_at", "seconds", "wanted_at", "error"])
+        PreparedReport.objects.filter(pk=row.pk).update(
+            prepared_at=claimed_at,
+            seconds=round(time.perf_counter() - started, 3),
+            wanted_at=None,
+            claimed_at=None,
+            error="",
+            failed_at=None,
+        )
     return True
 
 
 def prepare_overnight(now: datetime | None = None) -> int:
-    """The periodic job: ask for today's default every-provider report when it is large
-    enough to need preparing and has no fresh copy; ask again for reports left wanted too
-    long; delete copies nobody has read for ``KEEP_FOR``. Returns how many were asked for."""
+    """The periodic job (every minute): once the day's default every-provider report (the
+    last 12 months to today) has no fresh copy, which is just after midnight, ask for it if
+    it is large enough to need preparing; ask again for reports left wanted too long; delete
+    copies nobody has read for ``KEEP_FOR``. Returns how many were asked for. One query a
+    minute while the day's copy is fresh."""
     now = now or timezone.now()
     asked = 0
     filters = default_filters(timezone.localdate(now))
-    if needs_preparing(EVERY_PROVIDER, filters):
-        row = _row(EVERY_PROVIDER, filters, now)
-        if not _is_fresh(row, now):
-            asked += ask_for(row, now)
+    row = PreparedReport.objects.filter(key=report_key(EVERY_PROVIDER, filters)).first()
+    if (row is None or not _is_fresh(row, now)) and needs_preparing(EVERY_PROVIDER, filters):
+        asked += ask_for(row or _row(EVERY_PROVIDER, filters, now), now)
     for stuck in PreparedReport.objects.filter(wanted_at__lt=now - STUCK_AFTER):
         asked += ask_for(stuck, now)
     PreparedReport.objects.filter(read_at__lt=now - KEEP_FOR, wanted_at__isnull=True).delete()
@@ -206,7 +237,10 @@ def scope_from(data: dict[str, Any]) -> ReportScope:
 
 def report_key(scope: ReportScope, filters: ReportFilters) -> str:
     """The same scope and filters always give the same key; any difference, another."""
-    said = json.dumps({"scope": scope_data(scope), "filters": filters.as_query()}, sort_keys=True)
+    said = json.dumps(
+        {"format": COPY_FORMAT, "scope": scope_data(scope), "filters": filters.as_query()},
+        sort_keys=True,
+    )
     return hashlib.sha256(said.encode()).hexdigest()
 
 

@@ -32,7 +32,7 @@ def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
     first copy is on its way (``prepared.read``)."""
     form = FilterForm(request.GET, scope=scope)
     found = prepared.Report(sections=[])
-    preparing = False
+    preparing = failed = False
     query = ""
     summary: list[str] = []
     if form.is_valid():
@@ -41,14 +41,15 @@ def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
         query = urlencode(filters.as_query())
         try:
             found = prepared.read(scope, filters)
-        except prepared.Preparing:
-            preparing = True
+        except prepared.Preparing as waiting:
+            preparing, failed = True, waiting.failed
     return {
         "form": form,
         "sections": found.sections,
         "prepared_at": found.prepared_at,
         "updating": found.updating,
         "preparing": preparing,
+        "failed": failed,
         "query": query,
         "filter_summary": summary,
         "is_summary": scope.is_facilitator_summary,
@@ -58,9 +59,12 @@ def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
 
 
 def _status(context: dict[str, Any]) -> int:
-    """400 for filters that are wrong; 202 (accepted, not ready) while being prepared."""
+    """400 for filters that are wrong; 202 (accepted, not ready) while being prepared; 503
+    when preparing it failed (it is tried again later)."""
     if not context["form"].is_valid():
         return 400
+    if context["failed"]:
+        return 503
     return 202 if context["preparing"] else 200
 
 
@@ -91,7 +95,7 @@ def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
         (computed,) = prepared.read(scope, filters, (section,)).sections
     except prepared.Preparing:
         context = _context(request, scope)
-        return render(request, "insights/report.html", context, status=202)
+        return render(request, "insights/report.html", context, status=_status(context))
     found = next((each for each in computed.tables if each.key == table), None)
     if found is None:
         raise Http404("Not found.")

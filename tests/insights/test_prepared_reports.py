@@ -196,8 +196,65 @@ def test_a_failure_is_kept_and_not_retried_until_asked(world: World) -> None:
     assert prepared.prepare("broken") is False
     broken.refresh_from_db()
     assert broken.error.startswith("ValueError")
-    assert broken.wanted_at is None and broken.prepared_at is None
+    assert broken.failed_at is not None
+    assert broken.wanted_at is None and broken.claimed_at is None and broken.prepared_at is None
     assert not broken.sections.exists()
+    # Not asked for again straight away; after the pause, it is.
+    assert prepared.ask_for(broken, now) is False
+    later = now + prepared.RETRY_AFTER_FAILURE + timedelta(minutes=1)
+    with override_settings(TASKS=QUEUED):
+        assert prepared.ask_for(broken, later) is True
+
+
+@override_settings(TASKS=QUEUED)
+def test_readers_are_told_when_preparing_failed(world: World, large: None) -> None:
+    _course(world, 7)
+    admin = client_for(world.admin)
+    admin.get("/reports/")
+    PreparedReport.objects.update(wanted_at=None, failed_at=timezone.now(), error="Boom")
+    page = admin.get("/reports/")
+    assert page.status_code == 503
+    assert "This report could not be prepared just now" in page.content.decode()
+    assert _only_row().wanted_at is None  # not asked for again within the pause
+    api = api_client_for(world.admin).get("/api/v1/reports/funnel")
+    assert api.status_code == 503
+    assert api.json()["status"] == "failed"
+    assert api["Retry-After"] == str(int(prepared.RETRY_AFTER_FAILURE.total_seconds()))
+
+
+@override_settings(TASKS=QUEUED)
+def test_of_two_readers_asking_at_once_only_one_queues_the_work(world: World, large: None) -> None:
+    _course(world, 7)
+    client_for(world.admin).get("/reports/")
+    row = _only_row()
+    stale = PreparedReport.objects.get(pk=row.pk)
+    stale.wanted_at = None  # what a second reader read before the first asked
+    assert prepared.ask_for(stale, timezone.now()) is False
+
+
+@override_settings(TASKS=QUEUED)
+def test_a_report_another_worker_is_computing_is_left_to_it(world: World, large: None) -> None:
+    _course(world, 7)
+    client_for(world.admin).get("/reports/")
+    row = _only_row()
+    PreparedReport.objects.filter(pk=row.pk).update(claimed_at=timezone.now())
+    assert prepared.prepare(row.key) is False
+    gone = timezone.now() - prepared.STUCK_AFTER - timedelta(minutes=1)
+    PreparedReport.objects.filter(pk=row.pk).update(claimed_at=gone)  # that worker stopped
+    assert prepared.prepare(row.key) is True
+    assert _only_row().claimed_at is None
+
+
+@override_settings(TASKS=QUEUED)
+def test_a_copy_missing_a_section_is_prepared_again(world: World, large: None) -> None:
+    _course(world, 7)
+    client_for(world.admin).get("/reports/")
+    row = _only_row()
+    prepared.prepare(row.key)
+    row.sections.filter(key="reach").delete()  # as if made before that section existed
+    with pytest.raises(prepared.Preparing):
+        prepared.read(EVERYONE, default_filters())
+    assert _only_row().wanted_at is not None
 
 
 @override_settings(TASKS=QUEUED)

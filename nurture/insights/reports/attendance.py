@@ -11,7 +11,8 @@ one family. So each row also counts the families behind its marks, and a row of 
 hides its marks and every rate. The rows of a table add up to (or, for facilitators, cover)
 the "All venues" total, and a venue's or facilitator's courses add up to its row, so when
 only one row of such a sum would be hidden the next smallest is hidden too, across the three
-tables (``grouped_marks``), and the hidden one cannot be worked out by subtraction. A row that is
+tables (``grouped_marks``), so no hidden row is one sum minus rows shown. (Combining two sums
+can still narrow one down in some layouts; see ``tables.suppress_linked``.) A row that is
 shown shows all three rates: they are shares of the marks of at least 5 families.
 """
 
@@ -152,9 +153,11 @@ def grouped_marks(marks: QuerySet[Attendance]) -> GroupedMarks:
     """One query, one pass over the marks: see ``GROUPED_MARKS_SQL``. Suppression is worked
     out across the three tables at once (``suppress_linked``): the courses of a venue add
     up to the venue's row, a facilitator's courses to theirs, and the venues and the courses
-    each to the total, so no hidden row can be worked out from the rows shown in any of
-    them. (Facilitator rows can add up to more than the total, when courses are shared;
-    treating them as parts of it too only ever hides more.)"""
+    each to the total, so no hidden row is any one of those sums minus rows shown in any of
+    the tables. (Facilitator rows can add up to more than the total, when courses are
+    shared; treating them as parts of it too only ever hides more.) The rows are taken in a
+    fixed order, so the same data always hides the same rows, on the page, in the CSV and in
+    the API alike."""
     per_place = (
         marks.values(course=F("session__run_id"), place=F("enrolment_id"))
         .annotate(**PLACE_COUNTS)
@@ -166,9 +169,17 @@ def grouped_marks(marks: QuerySet[Attendance]) -> GroupedMarks:
     }
     counts: dict[Key, dict[str, int]] = {TOTAL: dict(NO_MARKS)}
     parts: dict[Key, list[Key]] = {TOTAL: []}
-    for kind, run_id, other_id, *figures in rows_over(per_place, GROUPED_MARKS_SQL, tables):
+    to_uuid = CourseRun._meta.pk.to_python  # SQLite gives hex text, PostgreSQL a UUID
+    rows = sorted(
+        (
+            (kind, to_uuid(run_id) if run_id else None, other_id, *figures)
+            for kind, run_id, other_id, *figures in rows_over(per_place, GROUPED_MARKS_SQL, tables)
+        ),
+        key=lambda row: (row[0], str(row[1]), str(row[2])),
+    )
+    for kind, run_id, other_id, *figures in rows:
         row = dict(zip(NO_MARKS, (int(figure or 0) for figure in figures), strict=True))
-        run: Key = ("run", CourseRun._meta.pk.to_python(run_id) if run_id else None)
+        run: Key = ("run", run_id)
         if kind == "run":
             counts[run] = row
             parts.setdefault(("venue", other_id), []).append(run)
