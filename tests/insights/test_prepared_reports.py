@@ -287,3 +287,40 @@ def test_prepared_above_the_threshold_of_referrals_in_all(world: World, settings
     assert prepared.needs_preparing(manager, default_filters())
     assert prepared.needs_preparing(manager, long_ago)
     assert prepared.needs_preparing(EVERYONE, long_ago)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_given_the_same_report_compute_it_once() -> None:
+    """Claimed with one conditional UPDATE: of two workers starting together, one computes
+    and the other leaves it (real concurrent transactions, so PostgreSQL only)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: two workers claiming one row at the same moment")
+    now = timezone.now()
+    filters = default_filters()
+    PreparedReport.objects.create(
+        key=prepared.report_key(EVERYONE, filters),
+        scope=prepared.scope_data(EVERYONE),
+        filters=filters.as_query(),
+        wanted_at=now,
+        read_at=now,
+    )
+    barrier = threading.Barrier(2)
+
+    def worker(_: int) -> bool:
+        try:
+            barrier.wait(timeout=10)
+            return prepared.prepare(prepared.report_key(EVERYONE, filters))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(worker, range(2)))
+    assert sorted(results) == [False, True]
+    row = _only_row()
+    assert row.prepared_at is not None and row.wanted_at is None and row.claimed_at is None
+    assert row.sections.count() == len(registry.PROGRAMME)
