@@ -114,8 +114,8 @@ def suppress_linked(counts: Mapping[K, int], sums: Sequence[tuple[K, Sequence[K]
     also combine sums (a facilitator's row minus a venue that is all theirs minus a course
     shown leaves one hidden course), so the sums are then solved together
     (``_worked_out``): while any hidden count of 1 to 4 still follows from the cells shown,
-    one more cell of a sum it is in is hidden, and the quick pass runs again. Hiding only
-    ever adds cells, so this ends.
+    one more shown cell linked to it is hidden (``_cell_to_hide``), and the quick pass runs
+    again. Hiding only ever adds cells, so this ends.
 
     Solving together is done while at most ``SOLVED_UP_TO`` cells are hidden: any one
     provider's report. Every provider's attendance at national size hides about 3,000 of
@@ -131,14 +131,38 @@ def suppress_linked(counts: Mapping[K, int], sums: Sequence[tuple[K, Sequence[K]
         if not small:
             return hidden
         leak = min(small, key=order.__getitem__)
-        for total, parts in sums:
-            cells = (total, *parts)
-            shown = [key for key in cells if key not in hidden and counts[key] > 0]
-            if leak in cells and shown:
-                hidden.add(min(shown, key=lambda key: (counts[key], order[key])))
-                break
-        else:  # nothing left to hide beside it: it cannot be worked out after all
+        extra = _cell_to_hide(leak, counts, sums, hidden, order)
+        if extra is None:  # nothing shown is linked to it: it cannot be worked out after all
             return hidden
+        hidden.add(extra)
+
+
+def _cell_to_hide(
+    leak: K,
+    counts: Mapping[K, int],
+    sums: Sequence[tuple[K, Sequence[K]]],
+    hidden: set[K],
+    order: Mapping[K, int],
+) -> K | None:
+    """The shown cell to hide so that ``leak`` no longer follows: the smallest shown non-zero
+    cell of the sums it is in; when those show nothing, of the sums linked to them through
+    hidden cells, and so on outwards."""
+    reached = {leak}
+    used: set[int] = set()
+    while True:
+        touching = [
+            index
+            for index, (total, parts) in enumerate(sums)
+            if index not in used and reached.intersection((total, *parts))
+        ]
+        if not touching:
+            return None
+        used.update(touching)
+        cells = [key for index in touching for key in (sums[index][0], *sums[index][1])]
+        shown = [key for key in cells if key not in hidden and counts[key] > 0]
+        if shown:
+            return min(shown, key=lambda key: (counts[key], order[key]))
+        reached.update(key for key in cells if key in hidden)
 
 
 def _hide_lone_cells(
