@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from nurture.outcomes.charts import coordinate, number_text, svg_root
+from nurture.outcomes.charts import axis_title, coordinate, number_text, svg_root
 
 WIDTH = 440
 LABEL_WIDTH = 140
@@ -82,19 +82,8 @@ def bar_chart(
     for index, bar in enumerate(bars):
         _bar(svg, chart_id, bar, top + ROW * index, full)
     if x_label:
-        axis_title = ET.SubElement(
-            svg,
-            "text",
-            {
-                "class": "chart__axis-title",
-                "x": coordinate(BAR_LEFT + BAR_SPACE / 2),
-                "y": str(height - 8),
-                "text-anchor": "middle",
-                "font-weight": "600",
-                "aria-hidden": "true",
-            },
-        )
-        axis_title.text = x_label
+        x = coordinate(BAR_LEFT + BAR_SPACE / 2)
+        axis_title(svg, x_label, x, str(height - 8), aria_hidden="true")
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
 
 

@@ -27,20 +27,24 @@ REPORT_ROLES = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
-    """The page's context. ``preparing``: the report is too large to compute now and its
-    first copy is on its way (``prepared.read``)."""
+def _context(
+    request: HttpRequest, scope: ReportScope, keys: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The page's context, with the sections ``keys`` (default: all the scope may see).
+    ``preparing``: the report is too large to compute now and its first copy is on its way
+    (``prepared.read``)."""
     form = FilterForm(request.GET, scope=scope)
     found = prepared.Report(sections=[])
     preparing = failed = False
     query = ""
     summary: list[str] = []
+    filters = None
     if form.is_valid():
         summary = form.summary()
         filters = form.filters()
         query = urlencode(filters.as_query())
         try:
-            found = prepared.read(scope, filters)
+            found = prepared.read(scope, filters, keys)
         except prepared.Preparing as waiting:
             preparing, failed = True, waiting.failed
     return {
@@ -50,6 +54,7 @@ def _context(request: HttpRequest, scope: ReportScope) -> dict[str, Any]:
         "updating": found.updating,
         "preparing": preparing,
         "failed": failed,
+        "filters": filters,
         "query": query,
         "filter_summary": summary,
         "is_summary": scope.is_facilitator_summary,
@@ -87,15 +92,11 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
     scope = registry.report_scope_or_404(request.user)
     registry.check_section(scope, section)
-    form = FilterForm(request.GET, scope=scope)
-    if not form.is_valid():
-        return render(request, "insights/report.html", {"form": form, "sections": []}, status=400)
-    filters = form.filters()
-    try:
-        (computed,) = prepared.read(scope, filters, (section,)).sections
-    except prepared.Preparing:
-        context = _context(request, scope)
+    context = _context(request, scope, (section,))
+    if _status(context) != 200:
         return render(request, "insights/report.html", context, status=_status(context))
+    (computed,) = context["sections"]
+    filters = context["filters"]
     found = next((each for each in computed.tables if each.key == table), None)
     if found is None:
         raise Http404("Not found.")

@@ -248,32 +248,19 @@ def _axes(
             span.text = line
     if y_label:
         middle = coordinate(TOP + PLOT_HEIGHT / 2)
-        title = ET.SubElement(
-            axes,
-            "text",
-            {
-                "class": "chart__axis-title",
-                "x": "16",
-                "y": middle,
-                "text-anchor": "middle",
-                "transform": f"rotate(-90 16 {middle})",
-                "font-weight": "600",
-            },
-        )
-        title.text = y_label
+        axis_title(axes, y_label, "16", middle, transform=f"rotate(-90 16 {middle})")
     if x_label:
-        title = ET.SubElement(
-            axes,
-            "text",
-            {
-                "class": "chart__axis-title",
-                "x": coordinate(LEFT + PLOT_WIDTH / 2),
-                "y": str(HEIGHT - 8),
-                "text-anchor": "middle",
-                "font-weight": "600",
-            },
-        )
-        title.text = x_label
+        axis_title(axes, x_label, coordinate(LEFT + PLOT_WIDTH / 2), str(HEIGHT - 8))
+
+
+def axis_title(parent: ET.Element, text: str, x: str, y: str, **extra: str) -> ET.Element:
+    """An axis's title, centred on (x, y), for line and bar charts alike; ``extra``
+    attributes (``transform``, ``aria_hidden`` for ``aria-hidden``) are added to it."""
+    attributes = {"class": "chart__axis-title", "x": x, "y": y, "text-anchor": "middle"}
+    attributes |= {name.replace("_", "-"): value for name, value in extra.items()}
+    title = ET.SubElement(parent, "text", {**attributes, "font-weight": "600"})
+    title.text = text
+    return title
 
 
 def _threshold(svg: ET.Element, threshold: Threshold, y: float) -> None:
