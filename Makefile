@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# One test process per core (pytest-xdist); each has its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run setup system-packages browser-packages test test-browser lint typecheck check clean
 
@@ -45,10 +47,10 @@ browser-packages:
 	$(call apt_ensure,$(BROWSER_PACKAGES),browser tests will be skipped)
 
 test: $(VENV)/.dev system-packages browser-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.dev system-packages browser-packages
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
