@@ -13,8 +13,8 @@ from pydantic import Field
 
 from nurture.accounts import policy, selectors, services
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.api.schemas import PatchSchema
+from nurture.lib.problems import Problem
+from nurture.lib.schemas import PatchSchema
 
 router = Router(tags=["account"])
 

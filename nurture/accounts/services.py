@@ -15,7 +15,7 @@ from django.utils import timezone
 from nurture.accounts.models import ApiToken, Membership, Provider, Team, User, Venue
 from nurture.accounts.roles import Role
 from nurture.audit.services import changed_fields, record
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 
 
 @transaction.atomic

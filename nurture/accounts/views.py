@@ -18,8 +18,8 @@ from nurture.accounts.forms import ProfileForm
 from nurture.accounts.roles import Role
 from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
-from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
+from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import alert_pages, questionnaire_flow
 from nurture.practice import home as practice_home
 

@@ -3,12 +3,12 @@
 from ninja import NinjaAPI
 
 from nurture.accounts.api import router as accounts_router
-from nurture.api import problems
 from nurture.courses.api import router as courses_router
 from nurture.curriculum.api import router as curriculum_router
 from nurture.families.api import router as families_router
 from nurture.insights.api import router as insights_router
 from nurture.insights.api_parent import router as parent_insights_router
+from nurture.lib import problems
 from nurture.notify.api import router as notify_router
 from nurture.outcomes.api import router as outcomes_router
 from nurture.practice.api import router as practice_router

@@ -16,15 +16,15 @@ from pydantic import AwareDatetime, Field
 from nurture.accounts import policy
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.api.schemas import PatchSchema
 from nurture.courses import places, selectors, services
 from nurture.courses.api_offers import EnrolmentOut, OfferOut, offer_out
 from nurture.courses.api_offers import router as offers_router
 from nurture.courses.api_sessions import SessionOut, within_two_years
 from nurture.courses.api_sessions import router as sessions_router
 from nurture.courses.models import CourseRun, CourseTemplate, Offer
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
+from nurture.lib.schemas import PatchSchema
 from nurture.referrals.api import Id, api_field_names
 
 router = Router(tags=["courses"], auth=API_AUTH)

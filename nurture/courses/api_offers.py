@@ -14,9 +14,9 @@ from pydantic import Field
 
 from nurture.accounts import policy
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
 from nurture.courses import places, selectors
 from nurture.courses.models import Enrolment, Offer, OfferStatus
+from nurture.lib.problems import Problem
 from nurture.referrals.api import Note
 
 router = Router(tags=["offers and enrolments"], auth=API_AUTH)

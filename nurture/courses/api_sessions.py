@@ -13,10 +13,10 @@ from pydantic import AwareDatetime, Field
 
 from nurture.accounts import policy
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
 from nurture.courses import registers, selectors, services
 from nurture.courses.models import AttendanceStatus, RegisterSave, Session
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
+from nurture.lib.problems import Problem
 from nurture.referrals.api import Note, api_field_names
 
 router = Router(tags=["sessions and registers"], auth=API_AUTH)

@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture.accounts import policy
 from nurture.courses import calendar, places, selectors
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
+from nurture.lib.redirects import safe_next
 
 
 @policy.require_roles(policy.Role.PARENT)
@@ -48,13 +48,6 @@ def my_course(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
 @policy.signed_in
 @require_POST
 def accept(request: HttpRequest, offer_id: Any) -> HttpResponse:
@@ -72,7 +65,7 @@ def accept(request: HttpRequest, offer_id: Any) -> HttpResponse:
         )
         when = f" on {timezone.localtime(first.starts_at):%A %-d %B}" if first else ""
         messages.success(request, f"Place accepted. See you at {offer.run.venue.name}{when}.")
-    return redirect(_back(request, "my_course:home"))
+    return redirect(safe_next(request, "my_course:home"))
 
 
 @policy.signed_in
@@ -100,8 +93,10 @@ def decline(request: HttpRequest, offer_id: Any) -> HttpResponse:
                     else "We will not offer another place."
                 ),
             )
-        return redirect(_back(request, "my_course:home"))
-    return render(request, "my_course/decline.html", {"offer": offer, "next": _back(request, "")})
+        return redirect(safe_next(request, "my_course:home"))
+    return render(
+        request, "my_course/decline.html", {"offer": offer, "next": safe_next(request, "")}
+    )
 
 
 @policy.require_roles(policy.Role.PARENT)

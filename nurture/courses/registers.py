@@ -25,7 +25,7 @@ from nurture.courses.models import (
     Session,
     SessionStatus,
 )
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Status
 

@@ -22,7 +22,7 @@ from nurture.courses.models import (
     Session,
     SessionStatus,
 )
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 
 
 @transaction.atomic

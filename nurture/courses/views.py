@@ -12,7 +12,7 @@ from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from nurture.accounts import policy
@@ -41,7 +41,8 @@ from nurture.courses.models import (
     Session,
     SessionStatus,
 )
-from nurture.errors import DomainError, add_to_forms
+from nurture.lib.dates import date_and_time
+from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import selectors as outcome_selectors
 from nurture.referrals import selectors as referral_selectors
 from nurture.referrals.forms import ReasonForm
@@ -55,11 +56,6 @@ REGISTER_KEEPERS = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
 
 def _places(count: int) -> str:
     return f"{count} place{'' if count == 1 else 's'}"
-
-
-def _when(moment: Any) -> str:
-    """A time as people read it: "Tuesday 3 March 2026, 10:00"."""
-    return dateformat.format(timezone.localtime(moment), "l j F Y, H:i")
 
 
 def _renamed(error: DomainError, names: dict[str, str]) -> DomainError:
@@ -423,7 +419,7 @@ def offer_place(request: HttpRequest, run_id: Any) -> HttpResponse:
             messages.success(
                 request,
                 f"Place offered to {referral.baby.given_name}'s family. "
-                f"It is held until {_when(offer.expires_at)}.",
+                f"It is held until {date_and_time(offer.expires_at)}.",
             )
             return redirect("courses:detail", run.pk)
     return render(
@@ -482,7 +478,9 @@ def session_move(request: HttpRequest, session_id: int) -> HttpResponse:
         except DomainError as error:
             add_to_forms(_renamed(error, {"starts_at": "date"}), {"": form})
         else:
-            messages.success(request, f"Week {moved.number} moved to {_when(moved.starts_at)}.")
+            messages.success(
+                request, f"Week {moved.number} moved to {date_and_time(moved.starts_at)}."
+            )
             return redirect("courses:detail", session.run_id)
     return render(
         request, "courses/session_move.html", {"session": session, "run": session.run, "form": form}
@@ -507,7 +505,9 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             text = f"Week {session.number} cancelled."
             if replacement is not None:
-                text += f" Week {replacement.number} added on {_when(replacement.starts_at)}."
+                text += (
+                    f" Week {replacement.number} added on {date_and_time(replacement.starts_at)}."
+                )
             messages.success(request, text)
             return redirect("courses:detail", session.run_id)
     return render(

@@ -16,9 +16,9 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
 from nurture.curriculum import selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke
+from nurture.lib.problems import Problem
 
 router = Router(tags=["curriculum"], auth=API_AUTH)
 

@@ -8,7 +8,6 @@ area and its strokes each), ``rituals.toml``, ``routines.toml`` and ``week_plans
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,10 @@ from nurture.curriculum.models import (
     Stroke,
     WeekPlan,
 )
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
+from nurture.lib.toml import FileProblem, TomlTable, read_toml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-FileProblem = tuple[str, str, str]  # file, field, message
 
 
 class CurriculumDataError(DomainError):
@@ -138,104 +136,32 @@ def _max(model: type[models.Model], name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
 
-class TomlTable:
-    """Typed values from one TOML table; each problem is noted against its file and field."""
-
-    def __init__(self, file: str, where: str, table: Any, problems: list[FileProblem]) -> None:
-        self.file, self.where, self.problems = file, where, problems
-        self.table: dict[str, Any] = table if isinstance(table, dict) else {}
-        if not isinstance(table, dict):
-            self.note("", "expected a table of fields.")
-
-    def name(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where and key else key or self.where
-
-    def note(self, key: str, message: str) -> None:
-        self.problems.append((self.file, self.name(key), message))
-
-    def allow(self, *keys: str) -> None:
-        for key in sorted(set(self.table) - set(keys)):
-            self.note(key, f"unknown field; expected one of: {', '.join(keys)}.")
-
-    def text(self, key: str, *, limit: int | None = None, required: bool = True) -> str:
-        value = self.table.get(key, "" if not required else None)
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.note(key, "required text is missing." if value is None else "must be text.")
-            return ""
-        if limit and len(value) > limit:
-            self.note(key, f"keep it to {limit} characters.")
-        return value.strip()
-
-    def slug(self, key: str = "slug") -> str:
-        value = self.table.get(key)
-        for name, message in rules.slug_problems(value, self.name(key)):
-            self.problems.append((self.file, name, message))
-        return value if isinstance(value, str) else ""
-
-    def number(self, key: str, *, default: int | None, low: int = 0, high: int = 999) -> int | None:
-        value = self.table.get(key, default)
-        if value is None and default is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.note(key, f"must be a whole number from {low} to {high}.")
-            return default
-        return value
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self.table.get(key, default)
-        if not isinstance(value, bool):
-            self.note(key, "must be true or false.")
-            return default
-        return value
-
-    def choice(self, key: str, choices: type[models.TextChoices]) -> str:
-        value = self.table.get(key)
-        if value not in choices.values:
-            self.note(key, f"must be one of: {', '.join(choices.values)}.")
-            return ""
-        return str(value)
-
-    def sentences(self, key: str) -> list[str]:
-        value = self.table.get(key, [])
-        found = rules.text_list_problems(value, self.name(key))
-        self.problems.extend((self.file, name, message) for name, message in found)
-        return [item.strip() for item in value] if not found else []
+class CurriculumTable(TomlTable):
+    """A TOML table of curriculum content: adds stroke steps and diagram names."""
 
     def steps(self, key: str = "steps") -> list[str]:
         value = self.table.get(key)
         found = rules.steps_problems(value, self.name(key))
-        self.problems.extend((self.file, name, message) for name, message in found)
+        self.note_all(found)
         return [step.strip() for step in value] if isinstance(value, list) and not found else []
 
     def diagram(self, key: str, static_dir: Path, default: str = "") -> str:
         value = self.table.get(key, default or None)
-        found = rules.diagram_problems(value, self.name(key), static_dir)
-        self.problems.extend((self.file, name, message) for name, message in found)
+        self.note_all(rules.diagram_problems(value, self.name(key), static_dir))
         return str(value or "")
 
 
-def read_toml(path: Path, root: Path, problems: list[FileProblem]) -> tuple[str, dict[str, Any]]:
-    file = path.relative_to(root).as_posix()
-    try:
-        return file, tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append((file, "(file)", "the file is missing."))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        problems.append((file, "(file)", f"not valid TOML: {error}."))
-    return file, {}
-
-
 def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: Path) -> AreaData:
-    top = TomlTable(file, "", data, problems)
+    top = CurriculumTable(file, "", data, problems)
     top.allow("area", "stroke")
-    table = TomlTable(file, "area", data.get("area"), problems)
+    table = CurriculumTable(file, "area", data.get("area"), problems)
     table.allow("slug", "name", "order", "summary", "position", "uses_oil", "cautions", "diagram")
     area = AreaData(
         slug=table.slug(),
         name=table.text("name", limit=_max(BodyArea, "name")),
         order=table.number("order", default=0, low=1, high=99) or 0,
         summary=table.text("summary"),
-        position=table.choice("position", Position),
+        position=table.choice("position", Position.values),
         uses_oil=table.flag("uses_oil", True),
         cautions=table.sentences("cautions"),
         diagram=table.diagram("diagram", static),
@@ -245,7 +171,7 @@ def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: 
         top.note("stroke", "give the area at least one [[stroke]].")
         strokes = []
     for index, raw in enumerate(strokes, start=1):
-        row = TomlTable(file, f"stroke[{index}]", raw, problems)
+        row = CurriculumTable(file, f"stroke[{index}]", raw, problems)
         row.allow(
             "slug", "name", "purpose", "steps", "direction", "repetitions", "each_side",
             "cautions", "diagram",
@@ -258,7 +184,7 @@ def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: 
                 name=row.text("name", limit=_max(Stroke, "name")),
                 purpose=row.text("purpose", limit=_max(Stroke, "purpose")),
                 steps=row.steps(),
-                direction=row.choice("direction", Direction),
+                direction=row.choice("direction", Direction.values),
                 repetitions=row.number("repetitions", default=1, low=1, high=30) or 1,
                 each_side=row.flag("each_side"),
                 cautions=row.sentences("cautions"),
@@ -269,7 +195,7 @@ def _area(file: str, data: dict[str, Any], problems: list[FileProblem], static: 
 
 
 def _ritual(file: str, index: int, raw: Any, problems: list[FileProblem]) -> RitualData:
-    row = TomlTable(file, f"ritual[{index}]", raw, problems)
+    row = CurriculumTable(file, f"ritual[{index}]", raw, problems)
     row.allow("slug", "name", "purpose", "when", "steps")
     return RitualData(
         slug=row.slug(),
@@ -285,7 +211,7 @@ def _routine(
     file: str, index: int, raw: Any, problems: list[FileProblem], areas: dict[str, AreaData]
 ) -> tuple[RoutineData, list[tuple[str, StepData]]]:
     """The routine, and each step with the field it came from (to check names later)."""
-    row = TomlTable(file, f"routine[{index}]", raw, problems)
+    row = CurriculumTable(file, f"routine[{index}]", raw, problems)
     row.allow(
         "slug", "name", "kind", "area", "purpose", "repeat_cycles", "times_per_day",
         "minimum_days", "plan", "cautions", "minutes", "steps",
@@ -293,7 +219,7 @@ def _routine(
     routine = RoutineData(
         slug=row.slug(),
         name=row.text("name", limit=_max(Routine, "name")),
-        kind=row.choice("kind", RoutineKind),
+        kind=row.choice("kind", RoutineKind.values),
         area=row.text("area", required=False) or None,
         purpose=row.text("purpose", limit=_max(Routine, "purpose")),
         repeat_cycles=row.number("repeat_cycles", default=1, low=1, high=10) or 1,
@@ -325,7 +251,7 @@ def _routine(
                 (where, StepData(stroke=slug) if kind == "stroke" else StepData(ritual=slug))
             )
         elif isinstance(step, dict):
-            table = TomlTable(file, where, step, problems)
+            table = CurriculumTable(file, where, step, problems)
             table.allow("stroke", "ritual", "repetitions", "hold_seconds", "note")
             found.append(
                 (
@@ -348,7 +274,7 @@ def _routine(
 
 
 def _plan(file: str, data: dict[str, Any], problems: list[FileProblem]) -> PlanData:
-    row = TomlTable(file, "", data, problems)
+    row = CurriculumTable(file, "", data, problems)
     row.allow("slug", "name", "default", "description", "weeks")
     return PlanData(
         slug=row.slug(),
@@ -372,7 +298,7 @@ def read_content(data_dir: Path = DATA_DIR, *, static_dir: Path = rules.STATIC_D
     """Read every data file and check it; raise ``CurriculumDataError`` on any problem."""
     problems: list[FileProblem] = []
     file, manifest = read_toml(data_dir / "curriculum.toml", data_dir, problems)
-    top = TomlTable(file, "", manifest, problems)
+    top = CurriculumTable(file, "", manifest, problems)
     top.allow("version")
     version = top.text("version", limit=_max(BodyArea, "version"))
 

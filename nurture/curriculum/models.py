@@ -16,6 +16,7 @@ from django.db import models
 
 from nurture.accounts.models import Provider
 from nurture.curriculum import rules
+from nurture.lib.toml import slug_problems, text_list_problems
 
 
 class Direction(models.TextChoices):
@@ -69,10 +70,7 @@ class BodyArea(models.Model):
         return f"curriculum/{self.diagram}"
 
     def clean(self) -> None:
-        _raise(
-            rules.text_list_problems(self.cautions, "cautions")
-            + rules.diagram_problems(self.diagram)
-        )
+        _raise(text_list_problems(self.cautions, "cautions") + rules.diagram_problems(self.diagram))
 
 
 class Stroke(models.Model):
@@ -107,7 +105,7 @@ class Stroke(models.Model):
     def clean(self) -> None:
         _raise(
             rules.steps_problems(self.steps)
-            + rules.text_list_problems(self.cautions, "cautions")
+            + text_list_problems(self.cautions, "cautions")
             + rules.diagram_problems(self.diagram)
         )
 
@@ -181,7 +179,7 @@ class Routine(models.Model):
         return self.name
 
     def clean(self) -> None:
-        _raise(rules.text_list_problems(self.cautions, "cautions"))
+        _raise(text_list_problems(self.cautions, "cautions"))
         if self.kind == RoutineKind.AREA and self.area_id is None:
             raise ValidationError({"area": "A one-area routine names its area."})
 
@@ -291,7 +289,7 @@ class WeekPlan(models.Model):
             rituals=frozenset(Ritual.objects.values_list("slug", flat=True)),
             routines=frozenset(Routine.objects.values_list("slug", flat=True)),
         )
-        _raise(rules.slug_problems(self.slug) + rules.week_problems(self.weeks, known))
+        _raise(slug_problems(self.slug) + rules.week_problems(self.weeks, known))
         area_strokes: dict[str, list[str]] = defaultdict(list)
         for area, stroke in Stroke.objects.values_list("area__slug", "slug"):
             area_strokes[area].append(stroke)

@@ -7,18 +7,16 @@ pairs, so the caller can say which file or form field is at fault.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from nurture.lib.toml import Problem
+
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "curriculum"
 WEEK_KEYS = ("areas", "strokes", "rituals", "routines", "topics")
 MAX_WEEKS = 12
-
-Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,6 @@ class Known:
         }.get(kind, frozenset())
 
 
-def slug_problems(value: Any, name: str = "slug") -> list[Problem]:
-    if not isinstance(value, str) or not SLUG.match(value):
-        return [(name, "use lower-case letters, digits and single hyphens, e.g. 'open-book'.")]
-    return []
-
-
 def steps_problems(value: Any, name: str = "steps") -> list[Problem]:
     if not isinstance(value, list) or not value:
         return [(name, "give at least one step.")]
@@ -53,12 +45,6 @@ def steps_problems(value: Any, name: str = "steps") -> list[Problem]:
         for index, step in enumerate(value)
         if not isinstance(step, str) or not step.strip()
     ]
-
-
-def text_list_problems(value: Any, name: str) -> list[Problem]:
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        return [(name, "give a list of sentences (it may be empty).")]
-    return []
 
 
 def diagram_problems(

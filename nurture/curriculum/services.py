@@ -14,7 +14,7 @@ from nurture.accounts.models import Provider
 from nurture.audit.services import record, record_many
 from nurture.curriculum.loader import Content
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke, WeekPlan
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 
 M = TypeVar("M", bound=models.Model)
 

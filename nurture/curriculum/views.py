@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from nurture import pdf
 from nurture.accounts import policy
 from nurture.curriculum import selectors
+from nurture.lib import pdf
 
 
 @policy.require_roles(policy.Role.PARENT)

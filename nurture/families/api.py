@@ -17,11 +17,11 @@ from pydantic import AfterValidator, Field
 from nurture.accounts import policy
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.api.schemas import PatchSchema
-from nurture.errors import DomainError
 from nurture.families import selectors, services
 from nurture.families.models import Baby, Carer, Family, Language
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
+from nurture.lib.schemas import PatchSchema
 
 router = Router(tags=["families"], auth=API_AUTH)
 

@@ -13,13 +13,13 @@ from django.utils import timezone
 from nurture.accounts.models import Membership, Provider
 from nurture.accounts.roles import Role
 from nurture.audit.services import changed_fields, record
-from nurture.errors import DomainError
 from nurture.families.models import Baby, Carer, Family
 from nurture.families.validation import (
     birth_details_problems,
     mobile_problem,
     normalise_mobile,
 )
+from nurture.lib.errors import DomainError
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from nurture.accounts import policy
 from nurture.accounts.selectors import health_visitors_of
-from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors, services
 from nurture.families.forms import BabyForm, CarerForm, FamilyForm
 from nurture.families.models import Carer
+from nurture.lib.errors import DomainError, add_to_forms
 
 
 @policy.require_roles(*policy.STAFF)

@@ -16,11 +16,11 @@ from ninja import Router, Schema
 
 from nurture.accounts.policy import ReportScope
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.errors import DomainError
 from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm, ReportFilters
 from nurture.insights.tables import SUPPRESSED
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
 
 router = Router(tags=["reports"], auth=API_AUTH)
 

@@ -15,8 +15,8 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
 from nurture.insights import parent
+from nurture.lib.problems import Problem
 from nurture.practice import selectors
 
 router = Router(tags=["insights"], auth=API_AUTH)

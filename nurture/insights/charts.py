@@ -1,6 +1,6 @@
 """Horizontal bar charts as SVG markup drawn on the server, for reports and parent insights.
 
-The same promises as ``nurture.outcomes.charts.line_chart``: built with ElementTree (every
+The same promises as ``nurture.lib.charts.line_chart``: built with ElementTree (every
 text escaped), presentation attributes rather than ``style`` (so it prints through WeasyPrint
 and passes a strict CSP), a ``<title>`` and ``<desc>`` in words, and readable without colour:
 each bar's value is printed at its end, and the parts of a stacked bar differ in pattern as
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from nurture.outcomes.charts import axis_title, coordinate, number_text, svg_root
+from nurture.lib.charts import axis_title, coordinate, number_text, svg_root
 
 WIDTH = 440
 LABEL_WIDTH = 140

@@ -25,7 +25,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from nurture.families.models import Baby
-from nurture.outcomes.charts import number_text
+from nurture.lib.charts import number_text
 from nurture.practice.models import DiaryEntry, DiaryKind
 from nurture.practice.models import PracticeSession as Session
 

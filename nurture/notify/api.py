@@ -20,8 +20,8 @@ from pydantic import Field
 
 from nurture.accounts import policy
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.api.schemas import PatchSchema
+from nurture.lib.problems import Problem
+from nurture.lib.schemas import PatchSchema
 from nurture.notify import calendar_links, practice_nudges, selectors
 from nurture.notify.models import (
     EARLIEST_NUDGE_HOUR,

@@ -27,6 +27,7 @@ from nurture.courses.models import (
     Session,
     SessionStatus,
 )
+from nurture.lib.dates import day, when
 from nurture.notify import outbox
 from nurture.notify.models import Message, MessageStatus
 
@@ -34,43 +35,6 @@ from nurture.notify.models import Message, MessageStatus
 # is filled in days later.
 MISSED_NOTE_WITHIN = timedelta(days=3)
 REMINDER_KINDS = ("session_reminder", "session_today")
-
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def clock(moment: datetime) -> str:
-    """The local time as GOV.UK writes it: 10am, 2:30pm, midday."""
-    local = timezone.localtime(moment)
-    if local.minute == 0 and local.hour in (0, 12):
-        return "midnight" if local.hour == 0 else "midday"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-def day(moment: datetime) -> str:
-    """The local date as people say it: Tuesday 3 March."""
-    local = timezone.localtime(moment)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
-
-
-def when(moment: datetime) -> str:
-    """The local date and time: Tuesday 3 March at 10am."""
-    return f"{day(moment)} at {clock(moment)}"
 
 
 def course_context(run: CourseRun) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from nurture.audit.services import record
-from nurture.errors import DomainError
 from nurture.families.models import Baby, Carer
+from nurture.lib.errors import DomainError
 from nurture.notify import outbox
 from nurture.notify.models import (
     EARLIEST_NUDGE_HOUR,

@@ -36,8 +36,9 @@ from nurture.courses.models import (
     SessionStatus,
 )
 from nurture.families.models import Family
+from nurture.lib.dates import clock, day, when
 from nurture.notify import outbox
-from nurture.notify.events import attending, baby_name, clock, course_context, day, when
+from nurture.notify.events import attending, baby_name, course_context
 from nurture.notify.models import Message
 
 OFFER_WARNING = timedelta(hours=24)

@@ -12,13 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from nurture.accounts import policy
 from nurture.accounts.roles import Role
 from nurture.audit.services import record
-from nurture.errors import DomainError, add_to_forms
+from nurture.lib.errors import DomainError, add_to_forms
+from nurture.lib.redirects import safe_next
 from nurture.notify import calendar_links, outbox, practice_nudges, selectors
 from nurture.notify.forms import PracticeNudgeForm
 from nurture.notify.models import Message, MessageStatus
@@ -86,15 +86,6 @@ def _start_sending(message_id: Any) -> None:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _message_log(
@@ -166,7 +157,7 @@ def calendar_link_revoke(request: HttpRequest, enrolment_id: Any) -> HttpRespons
         request,
         "Calendar link changed. The old link no longer works: add the new one to your calendar.",
     )
-    return redirect(_back(request, reverse("notify:calendar_link", args=[enrolment.pk])))
+    return redirect(safe_next(request, reverse("notify:calendar_link", args=[enrolment.pk])))
 
 
 # --- Message log -------------------------------------------------------------------------------
@@ -220,7 +211,7 @@ def send_again(request: HttpRequest, message_id: Any) -> HttpResponse:
         messages.error(request, " ".join(error.errors.values()))
     else:
         messages.success(request, "Message queued to send again.")
-    return redirect(_back(request, default))
+    return redirect(safe_next(request, default))
 
 
 # --- Practice reminders ------------------------------------------------------------------------

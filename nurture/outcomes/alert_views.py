@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from nurture.accounts import policy
-from nurture.errors import DomainError, add_to_forms
 from nurture.families.models import Carer
+from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import alert_pages, alerts, selectors
 from nurture.outcomes.alert_forms import CloseAlertForm
 from nurture.outcomes.models import AlertAction, AlertOutcome, AlertState, SafetyAlert

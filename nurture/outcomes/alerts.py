@@ -21,7 +21,7 @@ from nurture.accounts import policy
 from nurture.accounts.models import Membership, User
 from nurture.accounts.roles import Role
 from nurture.audit.services import person, record
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
 from nurture.notify.staff import to_staff
 from nurture.outcomes.models import (
     AlertAction,

@@ -20,9 +20,9 @@ from pydantic import Field
 
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.errors import DomainError
 from nurture.families.models import Carer
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
 from nurture.outcomes import feedback, selectors, services
 from nurture.outcomes.api_alerts import router as alerts_router
 from nurture.outcomes.instruments import Instrument

@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, Field
 from nurture.accounts import policy
 from nurture.accounts.models import Provider
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
+from nurture.lib.problems import Problem
 from nurture.outcomes import alerts, bodymap, concerns, config, selectors
 from nurture.outcomes.models import (
     AlertAction,

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from nurture.accounts import policy
 from nurture.accounts.roles import Role
-from nurture.errors import Conflict, DomainError, add_to_forms
 from nurture.families.models import Family
+from nurture.lib.errors import Conflict, DomainError, add_to_forms
 from nurture.outcomes import bodymap, concerns, selectors, timeline
 from nurture.outcomes.clinical_forms import SERVICE_FIELDS, ConcernForm
 from nurture.outcomes.models import OutcomesSettings, Response, SafeguardingConcern

@@ -19,8 +19,8 @@ from django.utils import timezone
 from nurture.accounts import policy
 from nurture.accounts.models import User
 from nurture.audit.services import record
-from nurture.errors import Conflict, DomainError
 from nurture.families.models import Baby, Family
+from nurture.lib.errors import Conflict, DomainError
 from nurture.outcomes import bodymap
 from nurture.outcomes.models import SafeguardingConcern
 

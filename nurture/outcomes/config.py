@@ -18,7 +18,7 @@ from nurture.accounts import policy
 from nurture.accounts.models import Membership, Provider
 from nurture.accounts.roles import Role
 from nurture.audit.services import changed_fields, record
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.outcomes.models import (
     SCHEDULED_POINTS,
     OutcomesSettings,

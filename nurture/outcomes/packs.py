@@ -52,8 +52,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from nurture.curriculum.loader import FileProblem, TomlTable, read_toml
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
+from nurture.lib.toml import FileProblem, TomlTable, read_toml
 from nurture.outcomes import licensed as licensed_rules
 from nurture.outcomes.instruments import Band, Instrument, Item, Option, Subscale
 

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts import policy
 from nurture.accounts.roles import Role
-from nurture.errors import Conflict, DomainError
 from nurture.families.models import Carer, Family
+from nurture.lib.errors import Conflict, DomainError
 from nurture.outcomes import feedback, selectors, services
 from nurture.outcomes import questionnaire_flow as flow
 from nurture.outcomes.instruments import Instrument, Item

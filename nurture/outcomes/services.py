@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from nurture.accounts import policy
 from nurture.audit.services import person, record
-from nurture.errors import Conflict, DomainError
 from nurture.families.models import Carer
+from nurture.lib.errors import Conflict, DomainError
 from nurture.outcomes import alerts, feedback, schedule, scoring
 from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import (

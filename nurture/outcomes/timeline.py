@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from nurture.families.models import Family
-from nurture.outcomes import charts, scoring, selectors
+from nurture.lib import charts
+from nurture.outcomes import scoring, selectors
 from nurture.outcomes.models import Response, TimePoint
 from nurture.outcomes.packs import registry
 

@@ -15,8 +15,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
 from nurture.practice import plans, selectors, services
 from nurture.practice.checks import rules_config_for
 from nurture.practice.cues import BabyState, CryingReason

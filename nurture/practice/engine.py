@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.practice.cues import BabyState, Cue, CueDetails, Permission, effective_cue
 from nurture.practice.readiness import Readiness, Verdict
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture.accounts import policy
-from nurture.errors import DomainError, add_to_forms
+from nurture.lib.errors import DomainError, add_to_forms
 from nurture.practice import selectors, services
 from nurture.practice.cues import SIGNS, CryingReason
 from nurture.practice.forms import CRYING, DIARY_FORMS, MOOD, SETTLING, DiaryForm

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.practice.cues import Cue
 from nurture.practice.engine import EndReason, EventKind, OutcomeKind, Session, StepKind
 from nurture.practice.models import CueTap, Outcome, StopReason

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from nurture.accounts import policy
 from nurture.audit.services import record
-from nurture.errors import DomainError
 from nurture.families.models import Baby, Carer
+from nurture.lib.errors import DomainError
 from nurture.practice.cues import Cue, CueDetails, effective_cue
 from nurture.practice.engine import EventRejected, Session
 from nurture.practice.models import (

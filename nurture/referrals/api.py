@@ -20,10 +20,10 @@ from pydantic import Field
 
 from nurture.accounts import policy
 from nurture.api.auth import API_AUTH
-from nurture.api.problems import Problem
-from nurture.api.schemas import PatchSchema
-from nurture.errors import DomainError
 from nurture.families import selectors as family_selectors
+from nurture.lib.errors import DomainError
+from nurture.lib.problems import Problem
+from nurture.lib.schemas import PatchSchema
 from nurture.referrals import selectors, services
 from nurture.referrals.models import PreferredTime, Priority, Reason, Referral
 from nurture.referrals.models import Status as ReferralStatus

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules, Venue
 from nurture.audit.services import person, record, record_many
-from nurture.errors import Conflict, DomainError
 from nurture.families.models import Baby
+from nurture.lib.errors import Conflict, DomainError
 from nurture.referrals import eligibility, states
 from nurture.referrals.models import (
     OPEN_STATUSES,

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from nurture.accounts import policy
 from nurture.courses import selectors as course_selectors
-from nurture.errors import DomainError, add_to_forms
 from nurture.families import selectors as family_selectors
+from nurture.lib.errors import DomainError, add_to_forms
 from nurture.referrals import selectors, services
 from nurture.referrals.forms import NoteForm, ReasonForm, ReferralForm
 from nurture.referrals.models import Status

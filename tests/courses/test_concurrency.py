@@ -15,7 +15,7 @@ from django.db import connection
 from nurture.accounts.roles import Role
 from nurture.courses import places
 from nurture.courses.models import Enrolment, Offer, OfferStatus
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.referrals.models import Referral, Status
 from tests import factories
 

@@ -12,7 +12,7 @@ from nurture.accounts.models import ProgrammeRules
 from nurture.accounts.roles import Role
 from nurture.courses import places, services
 from nurture.courses.models import Enrolment, EnrolmentStatus, Offer, OfferKind, OfferStatus
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Referral, Status
 from tests import factories

@@ -22,7 +22,7 @@ from nurture.courses.models import (
     OfferStatus,
 )
 from nurture.courses.schedule import session_times
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Referral, Status
 from tests import factories

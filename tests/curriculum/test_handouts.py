@@ -18,13 +18,13 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from nurture import pdf
 from nurture.accounts.models import Membership
 from nurture.accounts.roles import Role
 from nurture.courses import places
 from nurture.courses.models import Offer
 from nurture.curriculum import selectors
 from nurture.curriculum.models import WeekPlan
+from nurture.lib import pdf
 from tests import factories
 from tests.conftest import World, client_for
 

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from nurture.audit.models import AuditEvent
 from nurture.curriculum import selectors, services
 from nurture.curriculum.models import WeekPlan
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from tests.conftest import World
 
 ALL_AREAS = [

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from nurture.audit.models import AuditEvent
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
 from nurture.notify.models import Message
 from nurture.outcomes import alerts, config
 from nurture.outcomes.escalation import escalate_overdue

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertInHTML
 
 from nurture.audit.models import AuditEvent
-from nurture.outcomes import bodymap, charts, concerns, services
+from nurture.lib import charts
+from nurture.outcomes import bodymap, concerns, services
 from nurture.outcomes.models import Response, SafeguardingConcern, TimePoint
 from tests import factories
 from tests.conftest import World, client_for

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from nurture.audit.models import AuditEvent
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
 from nurture.notify.kinds import KINDS
 from nurture.notify.models import Channel, Message
 from nurture.notify.staff import to_staff

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nurture.audit.models import AuditEvent
-from nurture.errors import DomainError
+from nurture.lib.errors import DomainError
 from nurture.outcomes import config, instruments, scoring
 from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import OutcomesSettings, ReferralThreshold, TimePoint

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nurture.audit.models import AuditEvent
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
 from nurture.notify.models import Message
 from nurture.outcomes import alerts, config, feedback, packs, scoring, services
 from nurture.outcomes.instruments import Instrument

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from nurture.audit.models import AuditEvent
-from nurture.errors import DomainError
 from nurture.families.models import Baby
+from nurture.lib.errors import DomainError
 from nurture.practice import selectors, services
 from nurture.practice.models import DiaryEntry
 from tests.conftest import World

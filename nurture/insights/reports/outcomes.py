@@ -48,7 +48,7 @@ from nurture.insights.filters import (
 )
 from nurture.insights.reports.common import rows_over
 from nurture.insights.tables import SUPPRESSED, Column, Section, Table, share, suppress
-from nurture.outcomes.charts import Point, Series, line_chart
+from nurture.lib.charts import Point, Series, line_chart
 from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import (
     ReferralThreshold,

@@ -45,7 +45,7 @@ from nurture.insights.reports.common import (
     unless_few,
 )
 from nurture.insights.tables import SUPPRESSED, Column, Section, Table, suppress
-from nurture.outcomes.charts import Point, Series, line_chart
+from nurture.lib.charts import Point, Series, line_chart
 from nurture.referrals.models import Referral, ReferralEvent, Status
 
 ON_LIST = (Status.ELIGIBLE, Status.WAITING)

@@ -10,7 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.parser import Parser
 
-from nurture.errors import Conflict, DomainError
+from nurture.lib.errors import Conflict, DomainError
 
 logger = logging.getLogger(__name__)
 
