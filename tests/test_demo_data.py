@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Provider, User, Venue
 from nurture.accounts.roles import Role
 from nurture.audit.models import AuditEvent

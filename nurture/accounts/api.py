@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from nurture.accounts import policy, selectors, services
+from nurture import policy
+from nurture.accounts import selectors, services
 from nurture.api.auth import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.insights import registry as reports_registry
 from nurture.outcomes import alert_pages

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Membership, Provider, Team, User, Venue
 from nurture.accounts.roles import Role
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nurture.accounts import policy, selectors
+from nurture import policy
+from nurture.accounts import selectors
 from nurture.accounts.forms import ProfileForm
 from nurture.accounts.roles import Role
 from nurture.accounts.services import profile_update

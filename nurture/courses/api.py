@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AwareDatetime, Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
 from nurture.courses import places, selectors, services

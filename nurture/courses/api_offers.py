@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.api.auth import API_AUTH
 from nurture.courses import places, selectors
 from nurture.courses.models import Enrolment, Offer, OfferStatus

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import AwareDatetime, Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.api.auth import API_AUTH
 from nurture.courses import registers, selectors, services
 from nurture.courses.models import AttendanceStatus, RegisterSave, Session

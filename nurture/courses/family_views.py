@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.courses import calendar, places, selectors
 from nurture.lib.errors import DomainError
 from nurture.lib.redirects import safe_next

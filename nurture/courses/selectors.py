@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import ProgrammeRules
 from nurture.courses import places, registers
 from nurture.courses.models import (

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Provider, User
 from nurture.accounts.roles import Role
 from nurture.courses import places, registers, selectors, services

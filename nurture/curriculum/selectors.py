@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.courses import selectors as course_selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke, WeekPlan
 from nurture.families.models import Family

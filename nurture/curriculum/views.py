@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.curriculum import selectors
 from nurture.lib import pdf
 

@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AfterValidator, Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import User
 from nurture.api.auth import API_AUTH
 from nurture.families import selectors, services

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.families.models import Baby, Carer, Family
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.selectors import health_visitors_of
 from nurture.families import selectors, services
 from nurture.families.forms import BabyForm, CarerForm, FamilyForm

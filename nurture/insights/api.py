@@ -14,13 +14,13 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from nurture.accounts.policy import ReportScope
 from nurture.api.auth import API_AUTH
 from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm, ReportFilters
 from nurture.insights.tables import SUPPRESSED
 from nurture.lib.errors import DomainError
 from nurture.lib.problems import Problem
+from nurture.policy import ReportScope
 
 router = Router(tags=["reports"], auth=API_AUTH)
 

@@ -18,8 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nurture.accounts.models import Venue
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import CourseRun, Enrolment, Session
+from nurture.policy import ReportScope
 from nurture.referrals.models import Referral
 
 DEFAULT_DAYS = 365

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.insights import parent, parent_charts
 from nurture.practice import selectors
 

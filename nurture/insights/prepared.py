@@ -39,11 +39,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from nurture.accounts.policy import ReportScope
 from nurture.insights import registry
 from nurture.insights.filters import ReportFilters, default_filters
 from nurture.insights.models import PreparedReport, PreparedSection
 from nurture.insights.tables import Column, Section, Table
+from nurture.policy import ReportScope
 from nurture.referrals.models import Referral
 
 log = logging.getLogger(__name__)

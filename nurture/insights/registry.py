@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.http import Http404
 from django.utils.module_loading import import_string
 
-from nurture.accounts import policy
-from nurture.accounts.policy import ReportScope
+from nurture import policy
 from nurture.insights.filters import ReportFilters
 from nurture.insights.tables import Section
+from nurture.policy import ReportScope
 
 REPORTS = "nurture.insights.reports"
 Compute = Callable[[ReportScope, ReportFilters], Section]

@@ -15,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from nurture.accounts import policy
-from nurture.accounts.policy import ReportScope
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm
 from nurture.insights.tables import Table
 from nurture.lib import pdf
+from nurture.policy import ReportScope
 
 REPORT_ROLES = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.api.auth import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.courses import selectors as course_selectors
 from nurture.courses.models import CourseRun, Enrolment, EnrolmentStatus

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.audit.services import record
 from nurture.lib.errors import DomainError, add_to_forms

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.audit.services import record_many
 from nurture.families.models import Baby

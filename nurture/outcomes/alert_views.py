@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.families.models import Carer
 from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import alert_pages, alerts, selectors

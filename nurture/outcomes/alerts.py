@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Membership, User
 from nurture.accounts.roles import Role
 from nurture.audit.services import person, record

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Provider
 from nurture.api.auth import API_AUTH
 from nurture.lib.problems import Problem

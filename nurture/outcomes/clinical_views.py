@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.families.models import Family
 from nurture.lib.errors import Conflict, DomainError, add_to_forms

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import User
 from nurture.audit.services import record
 from nurture.families.models import Baby, Family

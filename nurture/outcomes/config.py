@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.models import Membership, Provider
 from nurture.accounts.roles import Role
 from nurture.audit.services import changed_fields, record

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.outcomes import questionnaire_flow as flow
 from nurture.outcomes import selectors

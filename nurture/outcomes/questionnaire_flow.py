@@ -26,7 +26,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.courses.models import Enrolment, EnrolmentStatus, RunStatus
 from nurture.families.models import Carer
 from nurture.outcomes import scoring, selectors

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.audit.services import record, record_many
 from nurture.courses.models import CourseRun, Enrolment, EnrolmentStatus
 from nurture.families.models import Carer, Family

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.audit.services import person, record
 from nurture.families.models import Carer
 from nurture.lib.errors import Conflict, DomainError

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.lib.errors import DomainError, add_to_forms
 from nurture.practice import selectors, services
 from nurture.practice.cues import SIGNS, CryingReason

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Val
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.curriculum.models import BodyArea, Stroke
 from nurture.families.models import Baby
 from nurture.practice.models import CueEvent, CueTap, DiaryEntry, PracticeSession

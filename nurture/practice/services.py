@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.audit.services import record
 from nurture.families.models import Baby, Carer
 from nurture.lib.errors import DomainError

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.practice import checks, plans, selectors
 from nurture.practice.guide import guide_for
 from nurture.practice.readiness import SETTING_CHECKLIST, Verdict, assess

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.referrals import services
 from nurture.referrals.eligibility import Window
 from nurture.referrals.models import Referral, ReferralEvent, Status

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.courses import selectors as course_selectors
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError, add_to_forms

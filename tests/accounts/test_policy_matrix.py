@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.families.models import Baby, Carer
 from tests.conftest import World, api_client_for, client_for
 

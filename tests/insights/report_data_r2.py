@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from nurture.accounts.models import Provider, User, Venue
-from nurture.accounts.policy import ReportScope
 from nurture.accounts.roles import Role
 from nurture.courses.models import (
     Attendance,
@@ -30,6 +29,7 @@ from nurture.courses.models import (
 from nurture.families.models import Baby, Carer, Family
 from nurture.insights.filters import ReportFilters
 from nurture.outcomes.models import Response, ResponseStatus
+from nurture.policy import ReportScope
 from nurture.referrals.models import Referral
 from tests import factories
 

@@ -12,10 +12,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from nurture.accounts.policy import ReportScope
 from nurture.insights import prepared, registry
 from nurture.insights.filters import ReportFilters, default_filters
 from nurture.insights.models import PreparedReport
+from nurture.policy import ReportScope
 from tests.conftest import World, api_client_for, client_for
 from tests.insights.test_report_pages import _course
 

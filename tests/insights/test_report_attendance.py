@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from nurture.accounts.policy import ReportScope
 from nurture.insights.filters import ReportFilters
 from nurture.insights.reports.attendance import attendance_section
 from nurture.insights.tables import SUPPRESSED
+from nurture.policy import ReportScope
 from tests import factories
 from tests.insights.report_data_r2 import (
     MARCH,

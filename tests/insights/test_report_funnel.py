@@ -23,7 +23,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.insights.filters import ReportFilters
 from nurture.insights.reports.funnel import funnel_section
 from nurture.insights.tables import SUPPRESSED

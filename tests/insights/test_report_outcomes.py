@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from nurture.accounts.policy import ReportScope
 from nurture.insights.reports.outcomes import outcomes_section
 from nurture.insights.tables import SUPPRESSED
 from nurture.outcomes.models import ReferralThreshold, ScheduledInstrument
+from nurture.policy import ReportScope
 from tests.insights.report_data_r2 import (
     MARCH,
     Programme,

@@ -285,7 +285,7 @@ def test_an_end_date_alone_reports_the_year_before_it(world: World) -> None:
 
 
 def test_any_course_in_scope_may_be_chosen_not_only_those_in_the_drop_down(world: World) -> None:
-    from nurture.accounts import policy
+    from nurture import policy
     from nurture.insights.filters import FilterForm
 
     mine = factories.make_run(world.provider_a, venue=world.venue_a)

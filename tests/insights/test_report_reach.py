@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.families.models import Family
 from nurture.insights.filters import ReportFilters
 from nurture.insights.reports.reach import by_district, reach_section

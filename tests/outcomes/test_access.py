@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from nurture.accounts import policy
+from nurture import policy
 from nurture.audit.models import AuditEvent
 from nurture.outcomes import alerts, concerns, selectors, services
 from nurture.outcomes.api_alerts import alert_out

@@ -204,7 +204,8 @@ def _form(**changes: str | list[str]) -> dict[str, Any]:
         "concern_id": str(uuid.uuid4()),
         "baby": "",
         "seen": SEEN,
-        "seen_on": str(today),
+        # Yesterday: 09:30 today is still in the future when the suite runs in the small hours.
+        "seen_on": str(today - timedelta(days=1)),
         "seen_time": "09:30",
         "regions": ["front_left_arm", "back_left_arm"],
         "explanation": "",

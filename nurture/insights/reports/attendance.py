@@ -38,7 +38,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from nurture.accounts.models import User, Venue
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
@@ -64,6 +63,7 @@ from nurture.insights.tables import (
     suppress,
     suppress_linked,
 )
+from nurture.policy import ReportScope
 
 RATE_COLUMNS = (
     Column("families", "Families with a mark", "count"),

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import ATTENDED, Attendance, Enrolment, EnrolmentStatus, Offer
 from nurture.insights.charts import bar_chart
 from nurture.insights.filters import ReportFilters, referrals_received_in, runs_for
@@ -27,6 +26,7 @@ from nurture.insights.tables import (
     suppress,
     suppress_parts,
 )
+from nurture.policy import ReportScope
 from nurture.referrals.models import Referral, ReferralEvent, Status
 
 ASSESSED_ELIGIBLE = (

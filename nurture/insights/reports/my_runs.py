@@ -20,7 +20,6 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
@@ -50,6 +49,7 @@ from nurture.insights.tables import (
     suppress_parts,
 )
 from nurture.outcomes.models import Response, ResponseStatus, TimePoint
+from nurture.policy import ReportScope
 
 FIGURES = (
     "enrolled",

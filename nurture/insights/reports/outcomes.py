@@ -39,7 +39,6 @@ from django.db.models import (
 )
 from django.utils.safestring import SafeString
 
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import EnrolmentStatus
 from nurture.insights import stats
 from nurture.insights.filters import (
@@ -59,6 +58,7 @@ from nurture.outcomes.models import (
 )
 from nurture.outcomes.packs import registry
 from nurture.outcomes.schedule import DEFAULT_SCHEDULE
+from nurture.policy import ReportScope
 
 POINTS = (TimePoint.BASELINE, TimePoint.POST)
 

@@ -26,12 +26,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Left, Length, StrIndex, Trim, Upper
 
-from nurture.accounts.policy import ReportScope
 from nurture.families.ages import PRETERM_BEFORE_DAYS, TERM_DAYS
 from nurture.families.models import Carer, Family, Language
 from nurture.insights.filters import ReportFilters, referrals_received_in
 from nurture.insights.reports.common import count_table
 from nurture.insights.tables import SUPPRESSED, Column, Section, Table, suppress
+from nurture.policy import ReportScope
 from nurture.referrals.models import Priority, Reason, Referral
 
 PRETERM_WEEKS = PRETERM_BEFORE_DAYS // 7

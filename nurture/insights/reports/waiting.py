@@ -34,7 +34,6 @@ from django.db.models import (
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from nurture.accounts.policy import ReportScope
 from nurture.courses.models import Offer, OfferStatus
 from nurture.insights.filters import ReportFilters, runs_for
 from nurture.insights.reports.common import (
@@ -46,6 +45,7 @@ from nurture.insights.reports.common import (
 )
 from nurture.insights.tables import SUPPRESSED, Column, Section, Table, suppress
 from nurture.lib.charts import Point, Series, line_chart
+from nurture.policy import ReportScope
 from nurture.referrals.models import Referral, ReferralEvent, Status
 
 ON_LIST = (Status.ELIGIBLE, Status.WAITING)
