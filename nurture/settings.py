@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "nurture.outcomes",
     "nurture.insights",
     "nurture.api",
+    "nurture.portal",
+    "nurture.devdata",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "nurture.accounts.context_processors.navigation",
+                "nurture.portal.context_processors.navigation",
             ],
         },
     },

@@ -1,19 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from nurture.accounts import views as account_views
 from nurture.api.api import api
+from nurture.portal import views as portal_views
 
 admin.site.site_header = "Nurture administration"
 admin.site.site_title = "Nurture admin"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
     # Login email addresses are kept by staff in the admin (audited), not self-managed.
-    path("accounts/email/", account_views.not_available, name="account_email"),
+    path("accounts/email/", portal_views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
-    path("", include("nurture.accounts.urls")),
+    path("", include("nurture.portal.urls")),
     path("families/", include("nurture.families.urls")),
     path("referrals/", include("nurture.referrals.urls")),
     path("courses/", include("nurture.courses.urls")),

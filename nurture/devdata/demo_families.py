@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from nurture.accounts.demo import DemoWorld
+from nurture.devdata.demo_accounts import DemoWorld
 from nurture.families import services
 from nurture.families.models import Carer, Family
 
@@ -92,7 +92,7 @@ FAMILIES = [
 ]
 
 
-# Families for the demo courses (see nurture/courses/demo.py): a finished course, one in its
+# Families for the demo courses (see nurture/devdata/demo_courses.py): a finished course, one in its
 # third week, and a waiting list with a high-priority family and a baby about to age out.
 MORE = [
     ("ahmed", "Layla", "Ahmed", "Yara", 21),

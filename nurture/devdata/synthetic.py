@@ -28,11 +28,11 @@ from django.contrib.auth.hashers import make_password
 
 from nurture.accounts.models import Membership, Provider, Team, User, Venue
 from nurture.courses.models import DEFAULT_WEEK_PLAN, CourseRun, CourseTemplate, Session
-from nurture.insights import synthetic_data as data
-from nurture.insights.synthetic_flow import FamilyFlow
-from nurture.insights.synthetic_outcomes import OutcomesMaker
-from nurture.insights.synthetic_practice import PracticeMaker
-from nurture.insights.synthetic_sink import Sink
+from nurture.devdata import synthetic_data as data
+from nurture.devdata.synthetic_flow import FamilyFlow
+from nurture.devdata.synthetic_outcomes import OutcomesMaker
+from nurture.devdata.synthetic_practice import PracticeMaker
+from nurture.devdata.synthetic_sink import Sink
 
 BENCH_PASSWORD = "bench-pass"  # noqa: S105 - documented benchmark login, synthetic data only
 SESSIONS_PER_RUN = 5

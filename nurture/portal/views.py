@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "accounts/welcome.html")
+        return render(request, "portal/welcome.html")
     roles = policy.roles_of(request.user)
     context: dict[str, object] = {"roles": roles, "today": timezone.localdate(), "Role": Role}
     if roles & alert_pages.PANEL_ROLES:  # staff an alert is sent to; never parents
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles & {Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR, Role.HEALTH_VISITOR}:
         context["providers"] = list(selectors.provider_overview(request.user))
         context["memberships"] = list(selectors.memberships_of(request.user))
-    return render(request, "accounts/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 @policy.signed_in
@@ -65,11 +65,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             add_to_forms(error, {"": form})
         else:
             messages.success(request, "Your details are saved.")
-            return redirect("accounts:profile")
+            return redirect("portal:profile")
     carer = family_selectors.own_carer(request.user)
     return render(
         request,
-        "accounts/profile.html",
+        "portal/profile.html",
         {
             "form": form,
             "memberships": selectors.memberships_of(request.user),

@@ -8,11 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from nurture.accounts import demo as accounts_demo
-from nurture.courses import demo as courses_demo
-from nurture.curriculum import demo as curriculum_demo
-from nurture.families import demo as families_demo
-from nurture.practice import demo as practice_demo
+from nurture.devdata import demo_accounts as accounts_demo
+from nurture.devdata import demo_courses as courses_demo
+from nurture.devdata import demo_curriculum as curriculum_demo
+from nurture.devdata import demo_families as families_demo
+from nurture.devdata import demo_practice as practice_demo
 
 # Each app's loader, in dependency order.
 LOADERS = [

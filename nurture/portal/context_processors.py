@@ -36,7 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("Your course", reverse("my_course:home")))
         links.append(("Strokes", reverse("curriculum:my_strokes")))
         links.append(("Our family", reverse("families:detail", args=[family_id])))
-    links.append(("Your account", reverse("accounts:profile")))
+    links.append(("Your account", reverse("portal:profile")))
     if Role.ADMIN in roles:
         links.append(("Admin site", reverse("admin:index")))
     current = request.path

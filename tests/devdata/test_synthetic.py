@@ -18,9 +18,9 @@ from django.test import override_settings
 
 from nurture.accounts.models import Membership, Provider, User
 from nurture.courses.models import Attendance, CourseRun, Enrolment, Offer
+from nurture.devdata.synthetic import SIZES
 from nurture.families.ages import add_months
 from nurture.families.models import Baby, Carer
-from nurture.insights.synthetic import SIZES
 from nurture.outcomes.models import Response, SafetyAlert
 from nurture.outcomes.scoring import Result
 from nurture.practice.models import CueEvent, DiaryEntry, PracticeSession

@@ -3,9 +3,9 @@ Riverside keeps the shipped five-week default. Idempotent."""
 
 from __future__ import annotations
 
-from nurture.accounts.demo import DemoWorld
 from nurture.curriculum import loader, services
 from nurture.curriculum.models import WeekPlan
+from nurture.devdata.demo_accounts import DemoWorld
 
 
 def load(world: DemoWorld) -> None:

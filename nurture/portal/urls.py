@@ -1,8 +1,8 @@
 from django.urls import path
 
-from nurture.accounts import views
+from nurture.portal import views
 
-app_name = "accounts"
+app_name = "portal"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
 ]

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from nurture.accounts.demo import DemoWorld
 from nurture.curriculum.models import Stroke
+from nurture.devdata.demo_accounts import DemoWorld
 from nurture.families.models import Baby, Carer
 from nurture.practice.models import CueEvent, CueTap, DiaryEntry, DiaryKind, Outcome
 from nurture.practice.models import PracticeSession as Session

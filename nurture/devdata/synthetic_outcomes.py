@@ -12,8 +12,8 @@ from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
-from nurture.insights import synthetic_data as data
-from nurture.insights.synthetic_sink import Sink
+from nurture.devdata import synthetic_data as data
+from nurture.devdata.synthetic_sink import Sink
 from nurture.outcomes import scoring
 from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import Response, SafetyAlert

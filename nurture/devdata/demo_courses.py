@@ -10,10 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from nurture.accounts.demo import DemoWorld
 from nurture.courses import places, registers, schedule, services
 from nurture.courses.models import AttendanceStatus, CourseRun, Offer, OfferStatus
-from nurture.families.demo import NAMESPACE
+from nurture.devdata.demo_accounts import DemoWorld
+from nurture.devdata.demo_families import NAMESPACE
 from nurture.families.models import Baby
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Referral, ReferralEvent

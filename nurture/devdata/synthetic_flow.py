@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from nurture.courses.models import Offer
+from nurture.devdata import synthetic_data as data
+from nurture.devdata.synthetic_course import course_rows
 from nurture.families.ages import add_months
 from nurture.families.models import Baby, Carer, Family
-from nurture.insights import synthetic_data as data
-from nurture.insights.synthetic_course import course_rows
 from nurture.referrals.models import Referral, ReferralEvent
 
 if TYPE_CHECKING:
-    from nurture.insights.synthetic import Generator, ProviderWorld
+    from nurture.devdata.synthetic import Generator, ProviderWorld
 
 UTC = ZoneInfo("UTC")
 DAY = timedelta(days=1)

@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from nurture.courses.models import Attendance, Enrolment
-from nurture.insights.synthetic_practice import Baby as BabyTraits
+from nurture.devdata.synthetic_practice import Baby as BabyTraits
 
 if TYPE_CHECKING:
-    from nurture.insights.synthetic_flow import FamilyFlow, Story
+    from nurture.devdata.synthetic_flow import FamilyFlow, Story
 
 COMPLETION_SESSIONS = 3
 DAY = timedelta(days=1)

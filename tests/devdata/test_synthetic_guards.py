@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from nurture.accounts.models import Provider
+from nurture.devdata.synthetic import SIZES, Generator
+from nurture.devdata.synthetic_sink import ListSink
 from nurture.families.models import Baby
-from nurture.insights.synthetic import SIZES, Generator
-from nurture.insights.synthetic_sink import ListSink
 from tests import factories
-from tests.insights.test_synthetic import END
+from tests.devdata.test_synthetic import END
 
 
 def test_refuses_a_database_with_families(db: Any, settings: Any) -> None:

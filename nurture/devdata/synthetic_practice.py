@@ -20,8 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nurture.curriculum import loader
-from nurture.insights import synthetic_data as data
-from nurture.insights.synthetic_sink import JsonText, Sink
+from nurture.devdata import synthetic_data as data
+from nurture.devdata.synthetic_sink import JsonText, Sink
 from nurture.practice.models import CueEvent, DiaryEntry, PracticeSession
 from nurture.practice.readiness import Answers, assess
 

@@ -26,9 +26,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from nurture.curriculum.models import BodyArea
+from nurture.devdata import synthetic_sink
+from nurture.devdata.synthetic import SIZES, Generator
 from nurture.families.models import Family
-from nurture.insights import synthetic_sink
-from nurture.insights.synthetic import SIZES, Generator
 
 
 class Command(BaseCommand):
