@@ -13,7 +13,7 @@ from pydantic import Field
 
 from nurture import policy
 from nurture.accounts import selectors, services
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
 

@@ -1,16 +1,7 @@
 from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm
-from django import forms
 from django.db import transaction
 
-from nurture.accounts.models import User
 from nurture.audit.services import record
-
-
-class ProfileForm(forms.ModelForm[User]):
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "preferred_name"]
-        labels = {"preferred_name": "What should we call you? (optional)"}
 
 
 class AuditedChangePasswordForm(ChangePasswordForm):

@@ -14,8 +14,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AwareDatetime, Field
 
 from nurture import policy
+from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import User
-from nurture.api.auth import API_AUTH
 from nurture.courses import places, selectors, services
 from nurture.courses.api_offers import EnrolmentOut, OfferOut, offer_out
 from nurture.courses.api_offers import router as offers_router

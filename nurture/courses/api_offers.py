@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from nurture import policy
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.courses import places, selectors
 from nurture.courses.models import Enrolment, Offer, OfferStatus
 from nurture.lib.problems import Problem

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from pydantic import AwareDatetime, Field
 
 from nurture import policy
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.courses import registers, selectors, services
 from nurture.courses.models import AttendanceStatus, RegisterSave, Session
 from nurture.lib.errors import Conflict, DomainError

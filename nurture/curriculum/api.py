@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from ninja import Router, Schema
 from pydantic import Field
 
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.curriculum import selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke
 from nurture.lib.problems import Problem

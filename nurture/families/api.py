@@ -15,8 +15,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AfterValidator, Field
 
 from nurture import policy
+from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import User
-from nurture.api.auth import API_AUTH
 from nurture.families import selectors, services
 from nurture.families.models import Baby, Carer, Family, Language
 from nurture.lib.errors import DomainError

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.insights import prepared, registry
 from nurture.insights.filters import FilterForm, ReportFilters
 from nurture.insights.tables import SUPPRESSED

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.insights import parent
 from nurture.lib.problems import Problem
 from nurture.practice import selectors

@@ -19,7 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from nurture import policy
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
 from nurture.notify import calendar_links, practice_nudges, selectors

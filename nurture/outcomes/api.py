@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import User
-from nurture.api.auth import API_AUTH
 from nurture.families.models import Carer
 from nurture.lib.errors import DomainError
 from nurture.lib.problems import Problem

@@ -17,8 +17,8 @@ from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from nurture import policy
+from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import Provider
-from nurture.api.auth import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.outcomes import alerts, bodymap, concerns, config, selectors
 from nurture.outcomes.models import (

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture import policy
 from nurture.accounts import selectors
-from nurture.accounts.forms import ProfileForm
 from nurture.accounts.roles import Role
 from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import alert_pages, questionnaire_flow
+from nurture.portal.forms import ProfileForm
 from nurture.practice import home as practice_home
 
 logger = logging.getLogger(__name__)

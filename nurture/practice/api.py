@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.lib.errors import DomainError
 from nurture.lib.problems import Problem
 from nurture.practice import plans, selectors, services

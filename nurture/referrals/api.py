@@ -19,7 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from nurture import policy
-from nurture.api.auth import API_AUTH
+from nurture.accounts.authentication import API_AUTH
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError
 from nurture.lib.problems import Problem
