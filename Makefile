@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # One test process per core (pytest-xdist); each has its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run setup system-packages browser-packages test test-browser lint typecheck check clean
+.PHONY: run setup system-packages browser-packages clock-packages test test-browser test-awkward-times lint typecheck check clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,20 @@ browser-packages:
 
 test: $(VENV)/.dev system-packages browser-packages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite (all but the browser tests) with the whole process's clock set by Debian's faketime
+# to moments that catch code and tests assuming "now" is an ordinary weekday afternoon: the
+# hour the UK clocks go back (01:30 on a Sunday, which happens twice) and the last minutes
+# of a year. The clock ticks on from there.
+AWKWARD_MOMENTS := "Europe/London|2027-10-31 01:30:00" "UTC|2027-12-31 23:52:00"
+test-awkward-times: $(VENV)/.dev system-packages clock-packages
+	@for moment in $(AWKWARD_MOMENTS); do \
+	  zone=$${moment%%|*}; when=$${moment#*|}; echo "== $$when ($$zone)"; \
+	  TZ=$$zone faketime -f "@$$when" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) || exit 1; \
+	done
+
+clock-packages:
+	$(call apt_ensure,faketime,the awkward-times run needs it)
 
 test-browser: $(VENV)/.dev system-packages browser-packages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m browser $(PYTEST_ARGS)
