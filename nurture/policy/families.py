@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from nurture.accounts.roles import Role
 from nurture.families.models import Baby, Carer, Family
@@ -15,8 +15,6 @@ from nurture.policy.scope import Person, Scope, scope_of
 def clinical_condition(user: Person, scope: Scope) -> Any:
     """A service manager's provider's families, and a health visitor's own (named for, or
     referred by them): who sees a family's clinical side as well as its details."""
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     managed = scope.providers_where(Role.SERVICE_MANAGER)
     if managed:
