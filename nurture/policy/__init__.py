@@ -4,7 +4,7 @@ reports all ask here.
 Access comes from relationships, worked out on every request so a change takes effect at
 once: an admin sees the whole installation; a service manager their provider; a health
 visitor the families whose named health visitor they are; a facilitator the families on
-their own course runs (none until courses exist); a parent their own family. Anything
+their own course runs; a parent their own family. Anything
 outside that is treated as if it did not exist (404), never 403.
 
 One import for views, the API, exports and reports: ``from nurture import policy``. The rules
