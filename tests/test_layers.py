@@ -170,15 +170,15 @@ def app_of(dotted: str) -> str:
 
 def allowed(importer: str, app: str, target: str) -> bool:
     target_app = app_of(target)
-    if app in COMPOSITION or (target_app == app and not (is_web(target) and not is_web(importer))):
+    if app in COMPOSITION:
+        return True
+    if is_web(target):
+        return target_app == app and is_web(importer)  # an app's own web side, and no one else
+    if target_app == app:
         return True
     if target_app in COMPOSITION:
         return False
-    if is_web(target):
-        return False  # only the composition (and the app's own web side) imports a web side
-    if is_web(importer):
-        return True  # a web side may import the policy and any core
-    return LAYERS.index(target_app) < LAYERS.index(app)
+    return is_web(importer) or LAYERS.index(target_app) < LAYERS.index(app)
 
 
 def breaches() -> set[tuple[str, str]]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
-from nurture.insights.charts import Bar, bar_chart
 from nurture.insights.parent import BabyInsights, BandSet, CueShare
 from nurture.insights.parent_trends import DiaryMeasure, Mean, WeekCount
+from nurture.lib.bar_charts import Bar, bar_chart
 from nurture.lib.charts import Point, Series, line_chart, number_text
 
 CUE_PARTS = ("Happy", "Not sure", "Upset")

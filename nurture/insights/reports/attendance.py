@@ -45,7 +45,6 @@ from nurture.courses.models import (
     CourseRun,
     SessionStatus,
 )
-from nurture.insights.charts import Bar, bar_chart
 from nurture.insights.filters import ReportFilters, runs_for, sessions_in
 from nurture.insights.reports.common import (
     ATTENDANCE_RATE,
@@ -63,6 +62,7 @@ from nurture.insights.tables import (
     suppress,
     suppress_linked,
 )
+from nurture.lib.bar_charts import Bar, bar_chart
 from nurture.policy import ReportScope
 
 RATE_COLUMNS = (

@@ -11,7 +11,6 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from nurture.insights.charts import Bar, bar_chart
 from nurture.insights.tables import (
     SUPPRESSED,
     Column,
@@ -21,6 +20,7 @@ from nurture.insights.tables import (
     suppress,
     suppress_parts,
 )
+from nurture.lib.bar_charts import Bar, bar_chart
 
 COURSE_COLUMNS = (
     Column("run", "Course"),

@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 
 from nurture.courses.models import ATTENDED, Attendance, Enrolment, EnrolmentStatus, Offer
-from nurture.insights.charts import bar_chart
 from nurture.insights.filters import ReportFilters, referrals_received_in, runs_for
 from nurture.insights.reports.common import count_bar, count_table, in_days, unless_few
 from nurture.insights.tables import (
@@ -26,6 +25,7 @@ from nurture.insights.tables import (
     suppress,
     suppress_parts,
 )
+from nurture.lib.bar_charts import bar_chart
 from nurture.policy import ReportScope
 from nurture.referrals.models import Referral, ReferralEvent, Status
 
