@@ -41,6 +41,6 @@ JOBS = [
     ),
     Job(
         "Ask for the largest programme reports to be prepared overnight",
-        "nurture.insights.prepared:prepare_overnight",
+        "nurture.reports.prepared:prepare_overnight",
     ),
 ]

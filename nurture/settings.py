@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "nurture.curriculum",
     "nurture.practice",
     "nurture.outcomes",
-    "nurture.insights",
+    "nurture.reports",
     "nurture.api",
     "nurture.portal",
     "nurture.devdata",
@@ -271,7 +271,7 @@ LOGGING = {
 }
 
 # Programme reports over more referrals than this (in all, not only in their date range) are
-# prepared in the background and read from the prepared copy (nurture/insights/prepared.py).
+# prepared in the background and read from the prepared copy (nurture/reports/prepared.py).
 REPORT_PREPARED_ABOVE = env_int(
     "NURTURE_REPORT_PREPARED_ABOVE", 50_000, minimum=0, maximum=100_000_000
 )

@@ -25,8 +25,7 @@ urlpatterns = [
     path("alerts/", include("nurture.outcomes.alert_urls")),
     path("", include("nurture.outcomes.clinical_urls")),
     path("", include("nurture.notify.urls")),
-    path("reports/", include("nurture.insights.urls")),
-    path("", include("nurture.insights.parent_urls")),
+    path("reports/", include("nurture.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -27,7 +27,7 @@ LAYERS = [
     "curriculum",
     "practice",
     "outcomes",
-    "insights",
+    "reports",
     "policy",
     "devdata",
 ]
@@ -56,8 +56,7 @@ KNOWN: set[tuple[str, str]] = {
     # (importing module, imported module): to be worked off, never added to. The groups:
     # cores asking the policy (selectors and services should take a scoped queryset instead);
     # notify holding domain wording (to move into each app's messages.py); referrals driving
-    # places (to move into an allocation app); practice reading the parent's insights (to
-    # move into practice); admin and form mixins shared across apps' web sides.
+    # places (to move into an allocation app); admin and form mixins shared across apps' web sides.
     ("nurture.accounts.admin", "nurture.audit.admin"),
     ("nurture.accounts.selectors", "nurture.policy"),
     ("nurture.courses.admin", "nurture.audit.admin"),
@@ -70,15 +69,15 @@ KNOWN: set[tuple[str, str]] = {
     ("nurture.curriculum.selectors", "nurture.policy"),
     ("nurture.families.admin", "nurture.audit.admin"),
     ("nurture.families.selectors", "nurture.policy"),
-    ("nurture.insights.filters", "nurture.policy"),
-    ("nurture.insights.prepared", "nurture.policy"),
-    ("nurture.insights.registry", "nurture.policy"),
-    ("nurture.insights.reports.attendance", "nurture.policy"),
-    ("nurture.insights.reports.funnel", "nurture.policy"),
-    ("nurture.insights.reports.my_runs", "nurture.policy"),
-    ("nurture.insights.reports.outcomes", "nurture.policy"),
-    ("nurture.insights.reports.reach", "nurture.policy"),
-    ("nurture.insights.reports.waiting", "nurture.policy"),
+    ("nurture.reports.filters", "nurture.policy"),
+    ("nurture.reports.prepared", "nurture.policy"),
+    ("nurture.reports.registry", "nurture.policy"),
+    ("nurture.reports.sections.attendance", "nurture.policy"),
+    ("nurture.reports.sections.funnel", "nurture.policy"),
+    ("nurture.reports.sections.my_runs", "nurture.policy"),
+    ("nurture.reports.sections.outcomes", "nurture.policy"),
+    ("nurture.reports.sections.reach", "nurture.policy"),
+    ("nurture.reports.sections.waiting", "nurture.policy"),
     ("nurture.notify.calendar_links", "nurture.courses.calendar"),
     ("nurture.notify.calendar_links", "nurture.courses.models"),
     ("nurture.notify.events", "nurture.courses.calendar"),
@@ -109,9 +108,6 @@ KNOWN: set[tuple[str, str]] = {
     ("nurture.outcomes.services", "nurture.policy"),
     ("nurture.practice.admin", "nurture.audit.admin"),
     ("nurture.practice.forms", "nurture.families.forms"),
-    ("nurture.practice.home", "nurture.insights"),
-    ("nurture.practice.home", "nurture.insights.parent"),
-    ("nurture.practice.home", "nurture.insights.parent_charts"),
     ("nurture.practice.selectors", "nurture.policy"),
     ("nurture.practice.services", "nurture.policy"),
     ("nurture.referrals.admin", "nurture.audit.admin"),

@@ -6,13 +6,13 @@ from nurture.accounts.api import router as accounts_router
 from nurture.courses.api import router as courses_router
 from nurture.curriculum.api import router as curriculum_router
 from nurture.families.api import router as families_router
-from nurture.insights.api import router as insights_router
-from nurture.insights.api_parent import router as parent_insights_router
 from nurture.lib import problems
 from nurture.notify.api import router as notify_router
 from nurture.outcomes.api import router as outcomes_router
 from nurture.practice.api import router as practice_router
+from nurture.practice.api_insights import router as practice_insights_router
 from nurture.referrals.api import router as referrals_router
+from nurture.reports.api import router as insights_router
 
 api = NinjaAPI(
     title="Nurture API",
@@ -36,4 +36,4 @@ api.add_router("", curriculum_router)
 api.add_router("", practice_router)
 api.add_router("", outcomes_router)
 api.add_router("", insights_router)
-api.add_router("", parent_insights_router)
+api.add_router("", practice_insights_router)

@@ -10,7 +10,8 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from nurture.families.models import Baby
-from nurture.insights import parent, parent_charts
+from nurture.practice import insight_charts as parent_charts
+from nurture.practice import insights as parent
 from nurture.practice import plans, selectors
 from nurture.practice.models import PracticeSession
 

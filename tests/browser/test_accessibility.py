@@ -183,8 +183,8 @@ def test_a_report_being_prepared_and_then_ready(
     """An admin's report that is too large to compute on request (the threshold lowered to
     make the demo large): first the "being prepared" notice, then, once the worker has
     prepared it, the report saying when it was prepared."""
-    from nurture.insights import prepared
-    from nurture.insights.models import PreparedReport
+    from nurture.reports import prepared
+    from nurture.reports.models import PreparedReport
 
     settings.REPORT_PREPARED_ABOVE = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

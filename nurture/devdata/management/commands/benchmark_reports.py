@@ -33,10 +33,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nurture.accounts.models import User
-from nurture.insights import prepared, registry
-from nurture.insights.filters import ReportFilters, default_filters
-from nurture.insights.models import PreparedReport
 from nurture.policy import ReportScope
+from nurture.reports import prepared, registry
+from nurture.reports.filters import ReportFilters, default_filters
+from nurture.reports.models import PreparedReport
 
 REPORT_BUDGET_MS = 2000
 PARENT_BUDGET_MS = 100
