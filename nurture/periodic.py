@@ -33,7 +33,7 @@ JOBS = [
     ),
     Job(
         "Expire offers whose hold has run out, and pass the places on",
-        "nurture.courses.places:expire_offers",
+        "nurture.allocation.places:expire_offers",
     ),
     Job(
         "Move waiting babies who have aged out to not eligible",

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nurture.families",
     "nurture.referrals",
     "nurture.courses",
+    "nurture.allocation",
     "nurture.notify",
     "nurture.curriculum",
     "nurture.practice",

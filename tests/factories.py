@@ -11,6 +11,7 @@ from django.utils import timezone
 from nurture.accounts import services as account_services
 from nurture.accounts.models import Nation, Provider, Team, User, Venue
 from nurture.accounts.roles import Role
+from nurture.allocation import services as allocation_services
 from nurture.families import services as family_services
 from nurture.families.models import Family
 
@@ -117,7 +118,7 @@ def make_referral(
 ) -> Any:
     from nurture.referrals import services as referral_services
 
-    referral, _ = referral_services.referral_create(
+    referral, _ = allocation_services.referral_create(
         actor=actor,
         baby=baby,
         details=referral_services.ReferralDetails(
@@ -163,9 +164,8 @@ def make_run(
     days_ahead: int = 14,
     template: Any = None,
 ) -> Any:
-    from nurture.courses import services as course_services
 
-    return course_services.run_create(
+    return allocation_services.run_create(
         actor=None,
         provider=provider,
         template=template or make_template(provider),

@@ -16,7 +16,9 @@ from pydantic import AwareDatetime, Field
 from nurture import policy
 from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import User
-from nurture.courses import places, selectors, services
+from nurture.allocation import places
+from nurture.allocation import services as allocation_services
+from nurture.courses import selectors, services
 from nurture.courses.api_offers import EnrolmentOut, OfferOut, offer_out
 from nurture.courses.api_offers import router as offers_router
 from nurture.courses.api_sessions import SessionOut, within_two_years
@@ -242,7 +244,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status[Any]:
         raise DomainError({"template_id": "Choose one of this provider's courses."})
     within_two_years("first_session_at", payload.first_session_at)
     with api_field_names(**RUN_FIELDS):
-        run = services.run_create(
+        run = allocation_services.run_create(
             actor=user,
             provider=venue.provider,
             template=template,
@@ -271,7 +273,7 @@ def run_update(request: HttpRequest, run_id: uuid.UUID, payload: RunPatch) -> An
         else list(run.facilitators.all())
     )
     with api_field_names(**RUN_FIELDS):
-        services.run_update(
+        allocation_services.run_update(
             actor=request.user,
             run=run,
             capacity=changes.get("capacity", run.capacity),
@@ -286,7 +288,7 @@ def run_copy(request: HttpRequest, run_id: uuid.UUID, payload: CopyIn) -> Status
     run = selectors.manageable_run(request.user, run_id)
     within_two_years("first_session_at", payload.first_session_at)
     with api_field_names(**RUN_FIELDS):
-        copy = services.run_copy(
+        copy = allocation_services.run_copy(
             actor=request.user, run=run, first_session_at=payload.first_session_at
         )
     return Status(201, _run_detail(request.user, copy.pk))
@@ -296,7 +298,7 @@ def run_copy(request: HttpRequest, run_id: uuid.UUID, payload: CopyIn) -> Status
 def run_close(request: HttpRequest, run_id: uuid.UUID) -> Any:
     """Close the run: pending offers are withdrawn and each family's completion settled."""
     run = selectors.manageable_run(request.user, run_id)
-    services.run_close(actor=request.user, run=run)
+    allocation_services.run_close(actor=request.user, run=run)
     return _run_detail(request.user, run_id)
 
 

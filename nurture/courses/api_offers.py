@@ -14,7 +14,8 @@ from pydantic import Field
 
 from nurture import policy
 from nurture.accounts.authentication import API_AUTH
-from nurture.courses import places, selectors
+from nurture.allocation import places
+from nurture.courses import selectors
 from nurture.courses.models import Enrolment, Offer, OfferStatus
 from nurture.lib.problems import Problem
 from nurture.referrals.api import Note

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nurture import policy
-from nurture.courses import calendar, places, selectors
+from nurture.allocation import places
+from nurture.courses import calendar, selectors
 from nurture.lib.errors import DomainError
 from nurture.lib.redirects import safe_next
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nurture import policy
 from nurture.accounts.models import ProgrammeRules
-from nurture.courses import places, registers
+from nurture.courses import capacity, registers
 from nurture.courses.models import (
     Attendance,
     AttendanceStatus,
@@ -42,7 +42,7 @@ def run_list(user: Any, *, include_closed: bool = False) -> QuerySet[CourseRun]:
             ),
             held_count=Count(
                 "offers",
-                filter=Q(offers__status=OfferStatus.PENDING, offers__kind__in=places.RESERVING),
+                filter=Q(offers__status=OfferStatus.PENDING, offers__kind__in=capacity.RESERVING),
                 distinct=True,
             ),
         )
@@ -145,7 +145,7 @@ def offers_for_family(user: Any) -> list[Offer]:
     rules = _rules_by_provider({offer.run.provider_id for offer in offers})
     for offer in offers:
         sessions = list(offer.run.sessions.all())
-        offer.joins = places.joining(  # type: ignore[attr-defined]
+        offer.joins = capacity.joining(  # type: ignore[attr-defined]
             offer.run, sessions, now, rules[offer.run.provider_id]
         )
         first = offer.joins.session_number if offer.joins else 1  # type: ignore[attr-defined]
@@ -224,7 +224,7 @@ def working_list(user: Any, *, now: Any = None) -> WorkingList:
     rules = _rules_by_provider({run.provider_id for run in runs})
     free_by_run = {
         run.pk: free_places_of(run)
-        if places.joining(run, list(run.sessions.all()), now, rules[run.provider_id])
+        if capacity.joining(run, list(run.sessions.all()), now, rules[run.provider_id])
         else 0
         for run in runs
     }

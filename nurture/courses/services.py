@@ -11,13 +11,12 @@ from django.utils import timezone
 from nurture.accounts.models import Membership, Provider, Venue
 from nurture.accounts.roles import Role
 from nurture.audit.services import record
-from nurture.courses import places, schedule
+from nurture.courses import schedule
+from nurture.courses.capacity import places_taken
 from nurture.courses.models import (
     DEFAULT_WEEK_PLAN,
     CourseRun,
     CourseTemplate,
-    Offer,
-    OfferStatus,
     RunStatus,
     Session,
     SessionStatus,
@@ -104,9 +103,9 @@ def run_create(
     copied_from: CourseRun | None = None,
     now: datetime | None = None,
 ) -> CourseRun:
-    """Schedule a run: its weekly sessions skip the venue nation's bank holidays. Free places
-    are offered straight away to the waiting list. (``now`` is for loading past courses into
-    the demo; everything else uses the real time.)"""
+    """Schedule a run: its weekly sessions skip the venue nation's bank holidays. (``now`` is
+    for loading past courses into the demo; everything else uses the real time.) Offering its
+    places is ``allocation.services.run_create``'s part."""
     now = now or timezone.now()
     _check_run(
         provider=provider,
@@ -136,7 +135,6 @@ def run_create(
         )
     )
     record(actor=actor, action="run.created", target=run, provider_id=provider.pk)
-    places.fill_free_places(run=run, actor=actor, now=now)
     return run
 
 
@@ -158,7 +156,7 @@ def run_copy(*, actor: Any, run: CourseRun, first_session_at: datetime) -> Cours
 @transaction.atomic
 def run_update(*, actor: Any, run: CourseRun, capacity: int, facilitators: list[Any]) -> CourseRun:
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
-    taken = places.places_taken(run)
+    taken = places_taken(run)
     problems: dict[str, str] = {}
     if not 1 <= capacity <= 30:
         problems["capacity"] = "A course takes from 1 to 30 families."
@@ -185,7 +183,6 @@ def run_update(*, actor: Any, run: CourseRun, capacity: int, facilitators: list[
         provider_id=run.provider_id,
         data={"capacity": capacity, "facilitators": sorted(u.pk for u in facilitators)},
     )
-    places.fill_free_places(run=run, actor=actor)
     return run
 
 
@@ -278,17 +275,13 @@ def session_cancel(
 
 @transaction.atomic
 def run_close(*, actor: Any, run: CourseRun) -> CourseRun:
-    """Close a run: outstanding offers are withdrawn and each family's completion is settled."""
+    """Close a run: each family's completion is settled. Its outstanding offers are withdrawn
+    first by ``allocation.services.run_close``."""
     from nurture.courses.registers import settle_completion
 
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.SCHEDULED:
         raise DomainError("This course is already closed.")
-    now = timezone.now()
-    for offer in Offer.objects.filter(run=run, status=OfferStatus.PENDING).select_related(
-        "referral", "run"
-    ):
-        places.close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Course closed")
     run.status = RunStatus.CLOSED
     run.save(update_fields=["status"])
     settle_completion(run=run, actor=actor)

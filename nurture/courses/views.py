@@ -18,7 +18,10 @@ from django.views.decorators.http import require_http_methods
 from nurture import policy
 from nurture.accounts.models import Provider, User
 from nurture.accounts.roles import Role
-from nurture.courses import places, registers, selectors, services
+from nurture.allocation import places
+from nurture.allocation import selectors as allocation_selectors
+from nurture.allocation import services as allocation_services
+from nurture.courses import registers, selectors, services
 from nurture.courses.forms import (
     ConfirmForm,
     CopyForm,
@@ -44,7 +47,6 @@ from nurture.courses.models import (
 from nurture.lib.dates import date_and_time
 from nurture.lib.errors import DomainError, add_to_forms
 from nurture.outcomes import selectors as outcome_selectors
-from nurture.referrals import selectors as referral_selectors
 from nurture.referrals.forms import ReasonForm
 
 MANAGERS = (Role.ADMIN, Role.SERVICE_MANAGER)
@@ -185,7 +187,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            run = services.run_create(
+            run = allocation_services.run_create(
                 actor=request.user,
                 provider=provider,
                 template=data["template"],
@@ -313,7 +315,7 @@ def run_edit(request: HttpRequest, run_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         before = _offer_count(run)
         try:
-            services.run_update(
+            allocation_services.run_update(
                 actor=request.user,
                 run=run,
                 capacity=form.cleaned_data["capacity"],
@@ -345,7 +347,9 @@ def run_copy(request: HttpRequest, run_id: Any) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            copy = services.run_copy(actor=request.user, run=run, first_session_at=form.starts_at())
+            copy = allocation_services.run_copy(
+                actor=request.user, run=run, first_session_at=form.starts_at()
+            )
         except DomainError as error:
             add_to_forms(_renamed(error, {"first_session_at": "date"}), {"": form})
         else:
@@ -364,7 +368,7 @@ def run_close(request: HttpRequest, run_id: Any) -> HttpResponse:
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.run_close(actor=request.user, run=run)
+            allocation_services.run_close(actor=request.user, run=run)
         except DomainError as error:
             add_to_forms(error, {"": form})
         else:
@@ -407,7 +411,7 @@ def offer_to_all(request: HttpRequest, run_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offer_place(request: HttpRequest, run_id: Any) -> HttpResponse:
     run = selectors.manageable_run(request.user, run_id)
-    waiting = referral_selectors.waiting_list(request.user, run.provider_id)
+    waiting = allocation_selectors.waiting_list(request.user, run.provider_id)
     form = OfferPlaceForm(request.POST if request.method == "POST" else None, waiting=waiting)
     if request.method == "POST" and form.is_valid():
         referral = form.chosen()

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from nurture.courses import places, registers, schedule, services
+from nurture.allocation import places
+from nurture.allocation import services as allocation_services
+from nurture.courses import registers, schedule, services
 from nurture.courses.models import AttendanceStatus, CourseRun, Offer, OfferStatus
 from nurture.devdata.demo_accounts import DemoWorld
 from nurture.devdata.demo_families import NAMESPACE
@@ -32,7 +34,7 @@ def _baby(key: str) -> Baby:
 
 
 def _refer(key: str, actor: Any, *, high: bool = False, days_ago: int = 0) -> Referral:
-    referral, _ = referral_services.referral_create(
+    referral, _ = allocation_services.referral_create(
         actor=actor,
         baby=_baby(key),
         details=referral_services.ReferralDetails(
@@ -77,7 +79,7 @@ def _past_run(
     hv = world.users["hv"]
     for key in keys:
         _refer(key, hv, days_ago=(timezone.now() - first).days + 14)
-    run = services.run_create(
+    run = allocation_services.run_create(
         actor=world.users["manager"],
         provider=provider,
         template=template,
@@ -142,7 +144,7 @@ def load(world: DemoWorld) -> None:
         template=template,
     )
     _keep_registers(finished, world)
-    services.run_close(actor=manager, run=finished)
+    allocation_services.run_close(actor=manager, run=finished)
     third_week = _past_run(
         world,
         THIRD_WEEK,
@@ -157,7 +159,7 @@ def load(world: DemoWorld) -> None:
         _refer(key, hv, days_ago=30 - position * 3)
     for key in HIGH_PRIORITY:
         _refer(key, hv, high=True, days_ago=2)
-    services.run_create(
+    allocation_services.run_create(
         actor=manager,
         provider=provider,
         template=template,

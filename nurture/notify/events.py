@@ -86,7 +86,7 @@ def cancel_queued_reminders(session: Session) -> int:
 
 def offer_made(offer: Offer) -> list[Message]:
     """A place is offered: say where and when, and how long it is held."""
-    from nurture.courses.places import joining
+    from nurture.courses.capacity import joining
 
     run = offer.run
     now = timezone.now()

@@ -20,6 +20,8 @@ from pydantic import Field
 
 from nurture import policy
 from nurture.accounts.authentication import API_AUTH
+from nurture.allocation import selectors as allocation_selectors
+from nurture.allocation import services as allocation_services
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError
 from nurture.lib.problems import Problem
@@ -306,7 +308,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
         raise Http404
     values = payload.model_dump(mode="json", exclude={"id", "baby_id", "confirm_duplicate"})
     try:
-        referral, created = services.referral_create(
+        referral, created = allocation_services.referral_create(
             actor=user,
             baby=baby,
             details=services.ReferralDetails(**values),
@@ -351,7 +353,9 @@ def referral_update(request: HttpRequest, referral_id: uuid.UUID, payload: Refer
 def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID, payload: ReasonIn) -> Any:
     """Close the referral: any offer or place the family holds is passed on."""
     referral = selectors.manageable_referral(request.user, referral_id)
-    services.referral_withdraw(actor=request.user, referral=referral, reason=payload.reason)
+    allocation_services.referral_withdraw(
+        actor=request.user, referral=referral, reason=payload.reason
+    )
     return selectors.referral_detail(request.user, referral_id)
 
 
@@ -362,7 +366,9 @@ def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID, payload: Rea
 def referral_reopen(request: HttpRequest, referral_id: uuid.UUID, payload: NoteIn) -> Any:
     """Put a declined, withdrawn or not-eligible family back on the waiting list."""
     referral = selectors.manageable_referral(request.user, referral_id)
-    services.referral_reopen(actor=request.user, referral=referral, note=payload.note.strip())
+    allocation_services.referral_reopen(
+        actor=request.user, referral=referral, note=payload.note.strip()
+    )
     return selectors.referral_detail(request.user, referral_id)
 
 
@@ -375,7 +381,9 @@ def referral_override(request: HttpRequest, referral_id: uuid.UUID, payload: Ove
     referral = selectors.referral_detail(request.user, referral_id)
     if not policy.can_override_eligibility(request.user, referral.provider_id):
         raise Http404
-    services.eligibility_override(actor=request.user, referral=referral, reason=payload.reason)
+    allocation_services.eligibility_override(
+        actor=request.user, referral=referral, reason=payload.reason
+    )
     return selectors.referral_detail(request.user, referral_id)
 
 
@@ -408,5 +416,5 @@ def waiting_list(
             "referred_at": row.referral.created_at,
             "ages_out_on": row.ages_out_on,
         }
-        for row in selectors.waiting_list(user, provider_id, venue_id=venue_id)
+        for row in allocation_selectors.waiting_list(user, provider_id, venue_id=venue_id)
     ]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from nurture import policy
-from nurture.referrals import services
-from nurture.referrals.eligibility import Window
-from nurture.referrals.models import Referral, ReferralEvent, Status
+from nurture.referrals.models import Referral, ReferralEvent
 
 
 def referral_list(user: Any, *, status: str | None = None) -> QuerySet[Referral]:
@@ -45,32 +41,3 @@ def manageable_referral(user: Any, referral_id: Any) -> Referral:
     if not policy.can_manage_referral(user, referral):
         raise Http404("Not found.")
     return referral
-
-
-@dataclass(frozen=True)
-class WaitingFamily:
-    position: int
-    referral: Referral
-    window: Window
-
-    @property
-    def ages_out_on(self) -> date:
-        return self.window.last_start
-
-
-def waiting_list(
-    user: Any, provider_id: int, *, venue_id: int | None = None
-) -> list[WaitingFamily]:
-    """The provider's waiting list in offer order, as far as this user may see it."""
-    from nurture.courses import places
-
-    visible = set(
-        policy.referrals_visible_to(user).filter(status=Status.WAITING).values_list("pk", flat=True)
-    )
-    ordered = places.waiting_list(provider_id, venue_id=venue_id)
-    limits = services.limits_for(provider_id)
-    return [
-        WaitingFamily(position, referral, services.age_window(referral, limits))
-        for position, referral in enumerate(ordered, start=1)
-        if referral.pk in visible
-    ]

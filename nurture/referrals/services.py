@@ -223,7 +223,6 @@ def referral_create(
         provider_id=referral.provider_id,
         data={"status": referral.status, "duplicate_of": str(first.pk) if first else None},
     )
-    _offer_free_places(referral, actor)
     return referral, True
 
 
@@ -266,18 +265,7 @@ def eligibility_override(*, actor: Any, referral: Referral, reason: str) -> Refe
         provider_id=referral.provider_id,
         data={"reason": reason.strip()},
     )
-    _offer_free_places(referral, actor)
     return referral
-
-
-def _offer_free_places(referral: Referral, actor: Any) -> None:
-    """A family joining the waiting list may be next for a free place on a run."""
-    if referral.status != Status.WAITING:
-        return
-    from nurture.courses import places
-
-    places.fill_provider_runs(provider_id=referral.provider_id, actor=actor)
-    referral.refresh_from_db()
 
 
 @transaction.atomic
@@ -308,9 +296,6 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referra
     if not reason.strip():
         raise DomainError({"reason": "Say why the referral is withdrawn."})
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    from nurture.courses import places
-
-    places.release_for_withdrawn_referral(referral=referral, actor=actor)
     move(referral, Status.WITHDRAWN, actor=actor, note=reason.strip())
     return referral
 
@@ -322,5 +307,4 @@ def referral_reopen(*, actor: Any, referral: Referral, note: str = "") -> Referr
     if referral.status not in (Status.DECLINED, Status.WITHDRAWN, Status.NOT_ELIGIBLE):
         raise DomainError("Only a declined, withdrawn or not eligible family can be put back.")
     move(referral, Status.WAITING, actor=actor, note=note or "Back on the waiting list.")
-    _offer_free_places(referral, actor)
     return referral

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from nurture import policy
+from nurture.allocation import selectors as allocation_selectors
+from nurture.allocation import services as allocation_services
 from nurture.courses import selectors as course_selectors
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError, add_to_forms
@@ -48,7 +50,7 @@ def referral_create(request: HttpRequest, baby_id: Any) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            referral, _ = services.referral_create(
+            referral, _ = allocation_services.referral_create(
                 actor=request.user,
                 baby=baby,
                 details=form.details(),
@@ -168,7 +170,7 @@ def referral_withdraw(request: HttpRequest, referral_id: Any) -> HttpResponse:
         title="Withdraw this referral",
         explain="Any offer or place the family holds is given to the next family waiting.",
         button="Withdraw referral",
-        act=lambda reason: services.referral_withdraw(
+        act=lambda reason: allocation_services.referral_withdraw(
             actor=request.user, referral=referral, reason=reason
         ),
         done="Referral withdrawn.",
@@ -186,7 +188,9 @@ def referral_reopen(request: HttpRequest, referral_id: Any) -> HttpResponse:
         title="Put this family back on the waiting list",
         explain="They keep their original referral date, so they do not lose their place.",
         button="Put back on the waiting list",
-        act=lambda note: services.referral_reopen(actor=request.user, referral=referral, note=note),
+        act=lambda note: allocation_services.referral_reopen(
+            actor=request.user, referral=referral, note=note
+        ),
         done="The family is back on the waiting list.",
     )
 
@@ -207,7 +211,7 @@ def referral_override(request: HttpRequest, referral_id: Any) -> HttpResponse:
             "waiting list and can be offered any course."
         ),
         button="Allow and add to the waiting list",
-        act=lambda reason: services.eligibility_override(
+        act=lambda reason: allocation_services.eligibility_override(
             actor=request.user, referral=referral, reason=reason
         ),
         done="Override recorded.",
@@ -221,7 +225,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     provider = next(
         (p for p in providers if str(p.pk) == chosen), providers[0] if providers else None
     )
-    rows = selectors.waiting_list(request.user, provider.pk) if provider else []
+    rows = allocation_selectors.waiting_list(request.user, provider.pk) if provider else []
     return render(
         request,
         "referrals/waiting_list.html",

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect
 
 from nurture.accounts import services as account_services
 from nurture.accounts.models import Provider, User
+from nurture.allocation import services as allocation_services
 from nurture.courses import registers
-from nurture.courses import services as course_services
 from nurture.courses.models import AttendanceStatus, Enrolment, EnrolmentStatus
 from nurture.families import services as family_services
 from nurture.referrals.models import Referral, Status
@@ -41,7 +41,7 @@ def test_refer_offer_accept_register_complete(browser: Browser, live_server: Any
     manager = User.objects.get(username="manager")
     hv = User.objects.get(username="hv")
     facilitator = User.objects.get(username="facilitator")
-    run = course_services.run_create(
+    run = allocation_services.run_create(
         actor=manager,
         provider=riverside,
         template=riverside.templates.get(),

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nurture.accounts.roles import Role
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import (
     Attendance,
     CourseRun,

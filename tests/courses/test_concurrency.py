@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from nurture.accounts.roles import Role
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Enrolment, Offer, OfferStatus
 from nurture.lib.errors import DomainError
 from nurture.referrals.models import Referral, Status

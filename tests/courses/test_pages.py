@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from nurture.accounts.models import User
 from nurture.accounts.roles import Role
-from nurture.courses import places, registers, schedule
+from nurture.allocation import places
+from nurture.courses import registers, schedule
 from nurture.courses.models import (
     Attendance,
     CourseRun,

@@ -10,7 +10,8 @@ import pytest
 
 from nurture.accounts.models import ProgrammeRules
 from nurture.accounts.roles import Role
-from nurture.courses import places, services
+from nurture.allocation import places
+from nurture.allocation import services as allocation_services
 from nurture.courses.models import Enrolment, EnrolmentStatus, Offer, OfferKind, OfferStatus
 from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
@@ -52,7 +53,9 @@ def test_a_baby_who_has_aged_out_is_not_eligible_and_says_why(provider: Any, man
     referral = refer(provider, weeks_old=30)
     assert referral.status == Status.NOT_ELIGIBLE
     assert referral.status_note.startswith("Aged out on")
-    referral_services.eligibility_override(actor=manager, referral=referral, reason="Clinical need")
+    allocation_services.eligibility_override(
+        actor=manager, referral=referral, reason="Clinical need"
+    )
     assert status(referral) == Status.WAITING
     assert referral.eligibility_override_reason == "Clinical need"
 
@@ -194,15 +197,15 @@ def test_manual_offers_respect_capacity_and_eligibility(provider: Any, manager: 
     assert Offer.objects.get(referral=fine).run == run
     too_old = refer(provider, weeks_old=40)
     assert too_old.status == Status.NOT_ELIGIBLE
-    referral_services.eligibility_override(actor=manager, referral=too_old, reason="Agreed")
+    allocation_services.eligibility_override(actor=manager, referral=too_old, reason="Agreed")
     assert status(too_old) == Status.WAITING
     with pytest.raises(DomainError, match="full"):
         places.offer_place(actor=manager, run=run, referral=too_old)
-    services.run_update(actor=manager, run=run, capacity=2, facilitators=[])
+    allocation_services.run_update(actor=manager, run=run, capacity=2, facilitators=[])
     assert Offer.objects.get(referral=too_old, run=run).status == OfferStatus.PENDING
 
     too_young = refer(provider, weeks_old=1)
-    services.run_update(actor=manager, run=run, capacity=3, facilitators=[])
+    allocation_services.run_update(actor=manager, run=run, capacity=3, facilitators=[])
     with pytest.raises(DomainError, match="Too young"):
         places.offer_place(actor=manager, run=run, referral=too_young)
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
 from nurture.accounts.roles import Role
-from nurture.courses import places, registers
+from nurture.allocation import places
+from nurture.allocation import services as allocation_services
+from nurture.courses import registers
 from nurture.courses.models import (
     AttendanceStatus,
     Enrolment,
@@ -95,7 +97,7 @@ def test_an_enrolled_family_cannot_be_put_back_on_the_list(provider: Any) -> Non
     referral = refer(provider)
     places.accept_offer(actor=None, offer=Offer.objects.get(referral=referral))
     with pytest.raises(DomainError, match="can be put back"):
-        referral_services.referral_reopen(actor=None, referral=referral)
+        allocation_services.referral_reopen(actor=None, referral=referral)
 
 
 def test_a_family_is_never_offered_a_run_it_was_already_on(provider: Any) -> None:
@@ -104,7 +106,7 @@ def test_a_family_is_never_offered_a_run_it_was_already_on(provider: Any) -> Non
     referral = refer(provider)
     enrolment = places.accept_offer(actor=None, offer=Offer.objects.get(referral=referral))
     places.withdraw_enrolment(actor=manager, enrolment=enrolment, reason="Poorly")
-    referral_services.referral_reopen(actor=manager, referral=referral)
+    allocation_services.referral_reopen(actor=manager, referral=referral)
     assert not Offer.objects.filter(run=run, referral=referral, status="pending").exists()
     with pytest.raises(DomainError, match="already been on this course"):
         places.offer_place(actor=manager, run=run, referral=referral)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from nurture.accounts.models import Membership
 from nurture.accounts.roles import Role
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Offer
 from nurture.curriculum import selectors
 from nurture.curriculum.models import WeekPlan

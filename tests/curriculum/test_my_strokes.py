@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Offer
 from tests import factories
 from tests.conftest import World, client_for

@@ -14,8 +14,9 @@ from django.test import Client
 from icalendar import Calendar
 
 from nurture.accounts.roles import Role
+from nurture.allocation import places
 from nurture.audit.models import AuditEvent
-from nurture.courses import places, services
+from nurture.courses import services
 from nurture.courses.models import Enrolment, Offer, Session
 from nurture.notify import calendar_links
 from tests import factories

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nurture.accounts.roles import Role
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Offer
 from nurture.notify.models import Message, MessageStatus
 from tests import factories

@@ -15,7 +15,9 @@ from icalendar import Calendar
 
 from nurture.accounts.models import ProgrammeRules, Provider, User, Venue
 from nurture.accounts.roles import Role
-from nurture.courses import places, registers
+from nurture.allocation import places
+from nurture.allocation import services as allocation_services
+from nurture.courses import registers
 from nurture.courses import services as course_services
 from nurture.courses.models import (
     AttendanceStatus,
@@ -108,7 +110,7 @@ def make_family(
 
 
 def refer(family: Family) -> Referral:
-    referral, _ = referral_services.referral_create(
+    referral, _ = allocation_services.referral_create(
         actor=None,
         baby=family.babies.get(),
         details=referral_services.ReferralDetails(
@@ -137,7 +139,7 @@ def make_course(
         venue = factories.make_venue(provider, "St Mary's Children's Centre")
         family = make_family(provider, channel=channel, consent=consent)
         referral = refer(family)
-        run = course_services.run_create(
+        run = allocation_services.run_create(
             actor=manager,
             provider=provider,
             template=factories.make_template(provider),

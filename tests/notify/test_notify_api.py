@@ -250,7 +250,7 @@ def test_who_may_revoke_the_calendar_link(
 
 
 def test_a_withdrawn_enrolment_has_no_calendar_link(world: World, enrolment: Enrolment) -> None:
-    from nurture.courses import places
+    from nurture.allocation import places
 
     places.withdraw_enrolment(actor=world.users["manager_a"], enrolment=enrolment, reason="Left")
     client = api_client_for(world.users["parent_a"])

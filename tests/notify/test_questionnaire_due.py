@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Enrolment, EnrolmentStatus, Offer
 from nurture.notify.models import Message
 from nurture.notify.questionnaire_reminders import KIND, queue_questionnaire_due

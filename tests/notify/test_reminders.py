@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses import services as course_services
 from nurture.families.models import Carer
 from nurture.notify.models import Channel, Message, MessageStatus

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import CourseRun, Enrolment, Offer, OfferStatus
 from nurture.families.models import Carer, Family
 from nurture.outcomes import config, packs, services

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Session
 from nurture.families import services as family_services
 from nurture.outcomes import config, schedule, selectors, services

@@ -42,7 +42,7 @@ def on_week_five(world: World) -> None:
     """Family a1 takes a place on a course whose five sessions have all been held."""
     from datetime import timedelta
 
-    from nurture.courses import places
+    from nurture.allocation import places
     from nurture.courses.models import Offer
     from nurture.courses.models import Session as CourseSession
     from tests import factories

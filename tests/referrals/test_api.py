@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from nurture.accounts.roles import Role
-from nurture.courses import places
+from nurture.allocation import places
 from nurture.courses.models import Offer
 from nurture.referrals.models import Referral, Status
 from tests import factories

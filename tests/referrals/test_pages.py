@@ -111,7 +111,7 @@ def test_facilitators_see_their_runs_families_but_not_why_they_were_referred(
     facilitator = world.users["facilitator_a"]
     run = factories.make_run(world.provider_a, facilitators=[facilitator])
     referral = factories.make_referral(world.families["a1"].babies.get())
-    from nurture.courses import places
+    from nurture.allocation import places
 
     places.accept_offer(actor=None, offer=Offer.objects.get(referral=referral, run=run))
     page = client_for(facilitator).get(f"/referrals/{referral.pk}/")

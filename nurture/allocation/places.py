@@ -1,4 +1,5 @@
-"""Places on runs: the waiting list, offers, acceptance and capacity.
+"""Places on runs: the waiting list, offers and acceptance (a run's capacity is read in
+``courses.capacity``).
 
 Capacity is never exceeded: every change that takes or frees a place locks the run's row
 first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's write transactions queue), then
@@ -8,7 +9,6 @@ counts. Places are held by enrolments and by pending offers made to one family; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,13 @@ from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
 from nurture.audit.services import person, record
+from nurture.courses.capacity import (
+    Joining,
+    free_places,
+    joining,
+    places_taken,
+    sessions_in_order,
+)
 from nurture.courses.models import (
     CourseRun,
     Enrolment,
@@ -26,54 +33,10 @@ from nurture.courses.models import (
     OfferKind,
     OfferStatus,
     RunStatus,
-    Session,
-    SessionStatus,
 )
 from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Priority, Referral, Status
-
-ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
-RESERVING = (OfferKind.AUTOMATIC, OfferKind.MANUAL)
-
-
-@dataclass(frozen=True)
-class Joining:
-    """When a family offered a place now would start: their first session."""
-
-    session_number: int
-    starts_on: date
-
-
-def joining(
-    run: CourseRun, sessions: list[Session], now: datetime, rules: ProgrammeRules | None = None
-) -> Joining | None:
-    """The first session a new family would attend, or None if it is too late to join.
-    Pass the provider's ``rules`` when looking at many runs, to read them once."""
-    rules = rules or ProgrammeRules.for_provider(run.provider_id)
-    for session in sessions:
-        if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
-            continue
-        if session.number > rules.late_join_last_session:
-            return None
-        return Joining(session.number, timezone.localtime(session.starts_at).date())
-    return None
-
-
-def _sessions(run: CourseRun) -> list[Session]:
-    return list(run.sessions.order_by("number"))
-
-
-def places_taken(run: CourseRun, *, excluding_offer: Offer | None = None) -> int:
-    enrolled = run.enrolments.filter(status__in=ACTIVE_ENROLMENT).count()
-    held = run.offers.filter(status=OfferStatus.PENDING, kind__in=RESERVING)
-    if excluding_offer is not None:
-        held = held.exclude(pk=excluding_offer.pk)
-    return enrolled + held.count()
-
-
-def free_places(run: CourseRun) -> int:
-    return max(run.capacity - places_taken(run), 0)
 
 
 def priority_rank(referral: Referral) -> int:
@@ -153,7 +116,7 @@ def fill_free_places(*, run: CourseRun, actor: Any, now: datetime | None = None)
     run = _lock(run)
     if run.status != RunStatus.SCHEDULED:
         return []
-    join = joining(run, _sessions(run), now)
+    join = joining(run, sessions_in_order(run), now)
     if join is None:
         return []
     free = free_places(run)
@@ -212,7 +175,7 @@ def offer_to_all(*, actor: Any, run: CourseRun, now: datetime | None = None) -> 
 def _joinable(run: CourseRun, now: datetime) -> Joining:
     if run.status != RunStatus.SCHEDULED:
         raise DomainError({"run": "This course is closed."})
-    join = joining(run, _sessions(run), now)
+    join = joining(run, sessions_in_order(run), now)
     if join is None:
         raise DomainError({"run": "It is too late to join this course."})
     return join
@@ -259,7 +222,7 @@ def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
         close_offer(offer, OfferStatus.EXPIRED, actor=actor, now=now)
         fill_free_places(run=run, actor=None, now=now)
         return "Sorry, this offer has expired. We have kept you on the waiting list."
-    join = joining(run, _sessions(run), now)
+    join = joining(run, sessions_in_order(run), now)
     if run.status != RunStatus.SCHEDULED or join is None:
         close_offer(offer, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Course closed")
         return "Sorry, it is now too late to join this course. You are still on the waiting list."
