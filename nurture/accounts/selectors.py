@@ -28,6 +28,11 @@ def provider_overview(user: Any) -> QuerySet[Provider]:
     )
 
 
+def active_venues(provider: Provider) -> QuerySet[Venue]:
+    """The venues a provider still runs courses at (a family may prefer any of them)."""
+    return provider.venues.filter(is_active=True)
+
+
 def health_visitors_of(provider: Provider) -> QuerySet[User]:
     return User.objects.filter(
         memberships__provider=provider,

@@ -23,6 +23,11 @@ def family_list(user: Any) -> QuerySet[Family]:
     )
 
 
+def families_named_for(user: Any, *, limit: int = 50) -> list[Family]:
+    """The newest families this health visitor is the named health visitor for (home page)."""
+    return list(family_list(user).filter(health_visitor=user)[:limit])
+
+
 def family_detail(user: Any, family_id: Any) -> Family:
     return policy.get_visible_or_404(family_list(user), pk=family_id)
 

@@ -44,9 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             babies = list(own_family.babies.all())
             context["practice"] = practice_home.practice_for_home(request.user, babies)
     if Role.HEALTH_VISITOR in roles:
-        context["referred_families"] = list(
-            family_selectors.family_list(request.user).filter(health_visitor=request.user)[:50]
-        )
+        context["referred_families"] = family_selectors.families_named_for(request.user)
     if roles & {Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR, Role.HEALTH_VISITOR}:
         context["providers"] = list(selectors.provider_overview(request.user))
         context["memberships"] = list(selectors.memberships_of(request.user))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from nurture import policy
+from nurture.accounts import selectors as account_selectors
 from nurture.allocation import selectors as allocation_selectors
 from nurture.allocation import services as allocation_services
 from nurture.courses import selectors as course_selectors
@@ -44,7 +45,7 @@ def referral_create(request: HttpRequest, baby_id: Any) -> HttpResponse:
     family = family_selectors.editable_family(request.user, baby.family_id)
     form = ReferralForm(
         request.POST if request.method == "POST" else None,
-        venues=family.provider.venues.filter(is_active=True),
+        venues=account_selectors.active_venues(family.provider),
         initial={"client_id": uuid.uuid4(), "consent_to_contact": True},
     )
     duplicate = None
@@ -61,7 +62,7 @@ def referral_create(request: HttpRequest, baby_id: Any) -> HttpResponse:
             duplicate = error.existing
             data = request.POST.copy()
             data["confirm_duplicate"] = "True"
-            form = ReferralForm(data, venues=family.provider.venues.filter(is_active=True))
+            form = ReferralForm(data, venues=account_selectors.active_venues(family.provider))
             form.is_valid()
         except DomainError as error:
             add_to_forms(error, {"": form})
@@ -106,7 +107,7 @@ def referral_edit(request: HttpRequest, referral_id: Any) -> HttpResponse:
     referral = selectors.manageable_referral(request.user, referral_id)
     form = ReferralForm(
         request.POST if request.method == "POST" else None,
-        venues=referral.provider.venues.filter(is_active=True),
+        venues=account_selectors.active_venues(referral.provider),
         initial={
             "reasons": referral.reasons,
             "reason_other": referral.reason_other,
