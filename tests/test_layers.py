@@ -56,7 +56,7 @@ these (``views.py``, ``views/``, ``family_views.py``, ``api_offers.py``, ...).""
 KNOWN: set[tuple[str, str]] = {
     # (importing module, imported module): to be worked off, never added to. The groups:
     # cores asking the policy (selectors and services should take a scoped queryset instead);
-    # notify holding domain wording (to move into each app's messages.py); the referral page
+    # notify's outbox and staff message log reading families and courses; the referral page
     # prefetching its offers and enrolments; admin and form mixins shared across web sides.
     ("nurture.accounts.admin", "nurture.audit.admin"),
     ("nurture.accounts.selectors", "nurture.policy"),
@@ -71,19 +71,7 @@ KNOWN: set[tuple[str, str]] = {
     ("nurture.curriculum.selectors", "nurture.policy"),
     ("nurture.families.admin", "nurture.audit.admin"),
     ("nurture.families.selectors", "nurture.policy"),
-    ("nurture.notify.calendar_links", "nurture.courses.calendar"),
-    ("nurture.notify.calendar_links", "nurture.courses.models"),
-    ("nurture.notify.events", "nurture.courses.calendar"),
-    ("nurture.notify.events", "nurture.courses.capacity"),
-    ("nurture.notify.events", "nurture.courses.models"),
     ("nurture.notify.outbox", "nurture.families.models"),
-    ("nurture.notify.practice_nudges", "nurture.families.models"),
-    ("nurture.notify.practice_nudges", "nurture.practice.models"),
-    ("nurture.notify.questionnaire_reminders", "nurture.courses.models"),
-    ("nurture.notify.questionnaire_reminders", "nurture.families.models"),
-    ("nurture.notify.questionnaire_reminders", "nurture.outcomes.schedule"),
-    ("nurture.notify.reminders", "nurture.courses.models"),
-    ("nurture.notify.reminders", "nurture.families.models"),
     ("nurture.notify.selectors", "nurture.courses"),
     ("nurture.notify.selectors", "nurture.courses.models"),
     ("nurture.notify.selectors", "nurture.courses.selectors"),

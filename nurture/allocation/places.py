@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
 from nurture.audit.services import person, record
+from nurture.courses import messages as course_messages
 from nurture.courses.capacity import (
     Joining,
     free_places,
@@ -35,6 +36,7 @@ from nurture.courses.models import (
     RunStatus,
 )
 from nurture.lib.errors import DomainError
+from nurture.notify import outbox
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Priority, Referral, Status
 
@@ -86,9 +88,7 @@ def _make_offer(
         provider_id=run.provider_id,
         data={"run": str(run.pk), "referral": str(referral.pk)},
     )
-    from nurture.notify import events
-
-    events.offer_made(offer)
+    course_messages.offer_made(offer)
     return offer
 
 
@@ -192,8 +192,6 @@ def close_offer(offer: Offer, status: str, *, actor: Any, now: datetime, note: s
     offer.answer_note = note
     offer.save(update_fields=["status", "answered_at", "answered_by", "answer_note"])
     referral = offer.referral
-    from nurture.notify import outbox
-
     outbox.cancel_queued(
         family_id=referral.family_id, run_id=offer.run_id, reason=f"Offer {status}"
     )
@@ -243,9 +241,7 @@ def _accept(*, actor: Any, offer: Offer, now: datetime) -> Enrolment | str:
     enrolment = Enrolment.objects.create(
         run=run, referral=offer.referral, joined_at_session=join.session_number
     )
-    from nurture.notify import events
-
-    events.enrolment_confirmed(enrolment)
+    course_messages.enrolment_confirmed(enrolment)
     referral = offer.referral
     for other in referral.offers.filter(status=OfferStatus.PENDING).exclude(pk=offer.pk):
         close_offer(other, OfferStatus.WITHDRAWN, actor=actor, now=now, note="Took another place")
@@ -297,8 +293,6 @@ def withdraw_enrolment(
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
     referral = enrolment.referral
-    from nurture.notify import outbox
-
     outbox.cancel_queued(
         family_id=referral.family_id, run_id=enrolment.run_id, reason="Left the course"
     )
@@ -326,8 +320,6 @@ def release_for_withdrawn_referral(*, referral: Referral, actor: Any) -> None:
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.save(update_fields=["status"])
         runs.add(enrolment.run)
-    from nurture.notify import outbox
-
     outbox.cancel_queued(family_id=referral.family_id, reason="Referral withdrawn")
     for run in runs:
         fill_free_places(run=run, actor=actor, now=now)

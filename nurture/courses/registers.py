@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nurture.accounts.models import ProgrammeRules
 from nurture.audit.services import person, record, record_many
+from nurture.courses import messages as course_messages
 from nurture.courses.models import (
     ATTENDED,
     Attendance,
@@ -119,9 +120,7 @@ def register_save(
         provider_id=session.run.provider_id,
         data={"marked": len(marks)},
     )
-    from nurture.notify import events
-
-    events.register_saved(session, marks, now=now)
+    course_messages.register_saved(session, marks, now=now)
     last = session.run.sessions.exclude(status=SessionStatus.CANCELLED).order_by("-number").first()
     if last is not None and last.starts_at <= now:
         # Once the course has ended, every save (a back-filled week too) settles completion.

@@ -24,7 +24,8 @@ from nurture.courses.models import (
     RunStatus,
     Session,
 )
-from nurture.referrals.models import Referral
+from nurture.referrals import services as referral_services
+from nurture.referrals.models import Referral, Status
 
 
 def run_list(user: Any, *, include_closed: bool = False) -> QuerySet[CourseRun]:
@@ -208,9 +209,6 @@ class WorkingList:
 def working_list(user: Any, *, now: Any = None) -> WorkingList:
     """Families to offer, offers expiring today or unanswered, families who missed the last
     session, babies ageing out within two weeks, and runs with free places."""
-    from nurture.referrals import services as referral_services
-    from nurture.referrals.models import Status
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = WorkingList()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from nurture.accounts.models import Membership, Provider, Venue
 from nurture.accounts.roles import Role
 from nurture.audit.services import record
+from nurture.courses import messages as course_messages
 from nurture.courses import schedule
 from nurture.courses.capacity import places_taken
 from nurture.courses.models import (
@@ -21,6 +22,7 @@ from nurture.courses.models import (
     Session,
     SessionStatus,
 )
+from nurture.courses.registers import settle_completion
 from nurture.lib.errors import DomainError
 
 
@@ -232,9 +234,7 @@ def session_move(*, actor: Any, session: Session, starts_at: datetime, reason: s
         provider_id=session.run.provider_id,
         data={"to": starts_at.isoformat(), "reason": reason.strip()},
     )
-    from nurture.notify import events
-
-    events.session_moved(session)
+    course_messages.session_moved(session)
     return session
 
 
@@ -267,9 +267,7 @@ def session_cancel(
         provider_id=session.run.provider_id,
         data={"reason": reason.strip(), "replacement": replacement.number if replacement else None},
     )
-    from nurture.notify import events
-
-    events.session_cancelled(session, replacement=replacement)
+    course_messages.session_cancelled(session, replacement=replacement)
     return replacement
 
 
@@ -277,8 +275,6 @@ def session_cancel(
 def run_close(*, actor: Any, run: CourseRun) -> CourseRun:
     """Close a run: each family's completion is settled. Its outstanding offers are withdrawn
     first by ``allocation.services.run_close``."""
-    from nurture.courses.registers import settle_completion
-
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.SCHEDULED:
         raise DomainError("This course is already closed.")

@@ -20,9 +20,10 @@ from pydantic import Field
 
 from nurture import policy
 from nurture.accounts.authentication import API_AUTH
+from nurture.courses import calendar_links
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
-from nurture.notify import calendar_links, practice_nudges, selectors
+from nurture.notify import selectors
 from nurture.notify.models import (
     EARLIEST_NUDGE_HOUR,
     LATEST_NUDGE_HOUR,
@@ -33,6 +34,7 @@ from nurture.notify.models import (
     PracticeNudge,
 )
 from nurture.notify.views import resend_message
+from nurture.practice import nudges as practice_nudges
 
 router = Router(tags=["messages"], auth=API_AUTH)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from nurture.notify.models import EARLIEST_NUDGE_HOUR, LATEST_NUDGE_HOUR, WEEKDAYS, PracticeNudge
-from nurture.notify.practice_nudges import TIMES_OF_DAY, Choice, hour_label
+from nurture.practice.nudges import TIMES_OF_DAY, Choice, hour_label
 
 
 def _hour_choices() -> list[Any]:

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.audit.services import record
+from nurture.courses import calendar_links
 from nurture.lib.errors import DomainError, add_to_forms
 from nurture.lib.redirects import safe_next
-from nurture.notify import calendar_links, outbox, practice_nudges, selectors
+from nurture.notify import outbox, selectors
 from nurture.notify.forms import PracticeNudgeForm
 from nurture.notify.models import Message, MessageStatus
+from nurture.practice import nudges as practice_nudges
 
 PAGE_SIZE = 50
 

@@ -17,7 +17,7 @@ from nurture.courses.models import AttendanceStatus
 from nurture.families.models import Carer
 from nurture.notify import delivery
 from nurture.notify.models import Message, MessageStatus
-from tests.notify.test_events import SITE, at, enrolled, make_course, save_register
+from tests.courses.test_messages import SITE, at, enrolled, make_course, save_register
 from tests.notify.test_notify_backend import FakeNotify, use_notify
 
 pytestmark = pytest.mark.django_db

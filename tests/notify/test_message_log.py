@@ -21,7 +21,7 @@ from nurture.families.models import Carer, Family
 from nurture.notify.models import Channel, Message, MessageStatus
 from tests import factories
 from tests.conftest import World, client_for
-from tests.notify.test_calendar_link import enrol
+from tests.courses.test_calendar_link import enrol
 
 pytestmark = pytest.mark.django_db
 

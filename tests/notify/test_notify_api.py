@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 
 from nurture.audit.models import AuditEvent
+from nurture.courses import calendar_links
 from nurture.courses.models import Enrolment
-from nurture.notify import calendar_links
 from nurture.notify.models import Message, MessageStatus
 from tests import factories
 from tests.conftest import World, api_client_for, client_for
-from tests.notify.test_calendar_link import enrol
+from tests.courses.test_calendar_link import enrol
 from tests.notify.test_message_log import make_message
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ import time_machine
 from nurture.families.models import Carer
 from nurture.notify import delivery
 from nurture.notify.models import Channel, Message, MessageStatus
-from tests.notify.test_events import SITE, at, enrolled, make_course
+from tests.courses.test_messages import SITE, at, enrolled, make_course
 
 pytestmark = pytest.mark.django_db
 

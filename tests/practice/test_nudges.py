@@ -28,12 +28,12 @@ from nurture.notify.models import (
     PracticeNudge,
     PracticeNudgeSent,
 )
-from nurture.notify.practice_nudges import Choice, practice_nudge_update, queue_practice_nudges
 from nurture.periodic import JOBS
 from nurture.practice.models import Outcome, PracticeSession
+from nurture.practice.nudges import Choice, practice_nudge_update, queue_practice_nudges
 from tests import factories
 from tests.conftest import World, api_client_for, client_for
-from tests.notify.test_events import LONDON, SITE, at
+from tests.courses.test_messages import LONDON, SITE, at
 
 pytestmark = pytest.mark.django_db
 
@@ -382,7 +382,7 @@ def test_the_templates_render_cleanly_with_any_names() -> None:
 def test_the_job_is_registered_and_its_queries_do_not_grow_with_carers(
     provider: Provider, django_assert_max_num_queries: Any
 ) -> None:
-    assert "nurture.notify.practice_nudges:queue_practice_nudges" in [job.path for job in JOBS]
+    assert "nurture.practice.nudges:queue_practice_nudges" in [job.path for job in JOBS]
     for size, monday in ((3, at(3, 1, 10)), (15, at(3, 8, 10))):
         PracticeNudge.objects.all().delete()
         carers = [a_carer(provider, name=f"Carer{size}x{index}") for index in range(size)]

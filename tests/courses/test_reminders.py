@@ -10,10 +10,10 @@ import time_machine
 
 from nurture.allocation import places
 from nurture.courses import services as course_services
+from nurture.courses.reminders import queue_reminders
 from nurture.families.models import Carer
 from nurture.notify.models import Channel, Message, MessageStatus
-from nurture.notify.reminders import queue_reminders
-from tests.notify.test_events import (
+from tests.courses.test_messages import (
     SET_UP_AT,
     SITE,
     at,

@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from nurture.courses.messages import attending, baby_name, course_context
 from nurture.courses.models import (
     CourseRun,
     Offer,
@@ -38,7 +39,6 @@ from nurture.courses.models import (
 from nurture.families.models import Family
 from nurture.lib.dates import clock, day, when
 from nurture.notify import outbox
-from nurture.notify.events import attending, baby_name, course_context
 from nurture.notify.models import Message
 
 OFFER_WARNING = timedelta(hours=24)

@@ -17,6 +17,7 @@ from nurture.accounts.models import ProgrammeRules, Provider, User, Venue
 from nurture.accounts.roles import Role
 from nurture.allocation import places
 from nurture.allocation import services as allocation_services
+from nurture.courses import messages as events
 from nurture.courses import registers
 from nurture.courses import services as course_services
 from nurture.courses.models import (
@@ -30,7 +31,7 @@ from nurture.courses.models import (
 )
 from nurture.families import services as family_services
 from nurture.families.models import Carer, Family
-from nurture.notify import events, outbox
+from nurture.notify import outbox
 from nurture.notify.kinds import KINDS
 from nurture.notify.models import Channel, Message, MessageStatus
 from nurture.referrals import services as referral_services
@@ -246,7 +247,7 @@ def test_a_carer_who_did_not_consent_gets_nothing_at_all() -> None:
         )
         course_services.session_cancel(actor=course.manager, session=course.session(3), reason="x")
     save_register(course, 1, AttendanceStatus.DID_NOT_ATTEND, at(3, 16, 12))
-    from nurture.notify.reminders import queue_reminders
+    from nurture.courses.reminders import queue_reminders
 
     for moment in (at(3, 3, 10), at(3, 14, 10), at(3, 16, 0, 5)):
         with time_machine.travel(moment, tick=False):
@@ -442,7 +443,7 @@ def test_quiet_hours_hold_non_urgent_messages_but_not_urgent_ones() -> None:
 
 @pytest.mark.parametrize("channel", [Carer.Channel.EMAIL, Carer.Channel.SMS])
 def test_no_message_carries_clinical_detail_or_staff_notes(channel: str) -> None:
-    from nurture.notify.reminders import queue_reminders
+    from nurture.courses.reminders import queue_reminders
 
     course = make_course(channel=channel)
     with time_machine.travel(at(3, 3, 10), tick=False):

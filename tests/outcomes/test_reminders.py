@@ -14,7 +14,7 @@ from django.utils import timezone
 from nurture.allocation import places
 from nurture.courses.models import Enrolment, EnrolmentStatus, Offer
 from nurture.notify.models import Message
-from nurture.notify.questionnaire_reminders import KIND, queue_questionnaire_due
+from nurture.outcomes.reminders import KIND, queue_questionnaire_due
 from nurture.periodic import JOBS
 from tests import factories
 from tests.conftest import World

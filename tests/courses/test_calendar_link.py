@@ -16,9 +16,8 @@ from icalendar import Calendar
 from nurture.accounts.roles import Role
 from nurture.allocation import places
 from nurture.audit.models import AuditEvent
-from nurture.courses import services
+from nurture.courses import calendar_links, services
 from nurture.courses.models import Enrolment, Offer, Session
-from nurture.notify import calendar_links
 from tests import factories
 from tests.conftest import World, client_for
 

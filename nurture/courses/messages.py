@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from nurture.courses.calendar import calendar_host, course_calendar
+from nurture.courses.capacity import joining
 from nurture.courses.models import (
     AttendanceStatus,
     CourseRun,
@@ -86,8 +88,6 @@ def cancel_queued_reminders(session: Session) -> int:
 
 def offer_made(offer: Offer) -> list[Message]:
     """A place is offered: say where and when, and how long it is held."""
-    from nurture.courses.capacity import joining
-
     run = offer.run
     now = timezone.now()
     sessions = list(run.sessions.order_by("number"))
@@ -116,8 +116,6 @@ def offer_made(offer: Offer) -> list[Message]:
 
 def enrolment_confirmed(enrolment: Enrolment) -> list[Message]:
     """The family has a place: every date, the venue, what to bring, and a calendar file."""
-    from nurture.courses.calendar import calendar_host, course_calendar
-
     run = enrolment.run
     sessions = [
         s
