@@ -200,5 +200,5 @@ def test_an_alert_from_another_provider_is_not_escalated_to_these_managers(
 def test_the_escalation_job_is_scheduled() -> None:
     from nurture.periodic import JOBS
 
-    [job] = [job for job in JOBS if job.path.startswith("nurture.outcomes")]
+    [job] = [job for job in JOBS if job.path.startswith("nurture.outcomes.escalation")]
     assert job.function() is escalate_overdue
