@@ -19,7 +19,8 @@ class Job:
 
     def function(self) -> Callable[..., Any]:
         module, name = self.path.split(":")
-        return getattr(import_module(module), name)
+        function: Callable[..., Any] = getattr(import_module(module), name)
+        return function
 
 
 JOBS = [

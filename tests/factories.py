@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -12,8 +12,10 @@ from nurture.accounts import services as account_services
 from nurture.accounts.models import Nation, Provider, Team, User, Venue
 from nurture.accounts.roles import Role
 from nurture.allocation import services as allocation_services
+from nurture.courses.models import CourseRun, CourseTemplate
 from nurture.families import services as family_services
-from nurture.families.models import Family
+from nurture.families.models import Baby, Family
+from nurture.referrals.models import Referral
 
 PASSWORD = "a-long-test-passphrase-42"
 _numbers = itertools.count(1)
@@ -115,7 +117,7 @@ def make_referral(
     priority: str = "routine",
     venues: list[int] | None = None,
     confirm_duplicate: bool = False,
-) -> Any:
+) -> Referral:
     from nurture.referrals import services as referral_services
 
     referral, _ = allocation_services.referral_create(
@@ -132,7 +134,7 @@ def make_referral(
     return referral
 
 
-def make_template(provider: Provider, *, sessions: int = 5) -> Any:
+def make_template(provider: Provider, *, sessions: int = 5) -> CourseTemplate:
     from nurture.courses import services as course_services
 
     return course_services.template_create(
@@ -143,10 +145,8 @@ def make_template(provider: Provider, *, sessions: int = 5) -> Any:
     )
 
 
-def next_weekday_at(days_ahead: int, hour: int = 10) -> Any:
+def next_weekday_at(days_ahead: int, hour: int = 10) -> datetime:
     """A time ``days_ahead`` days from now at ``hour``, moved off bank holidays."""
-    from datetime import datetime
-
     from nurture.courses.schedule import is_bank_holiday
 
     day = timezone.localdate() + timedelta(days=days_ahead)
@@ -163,7 +163,7 @@ def make_run(
     capacity: int = 8,
     days_ahead: int = 14,
     template: Any = None,
-) -> Any:
+) -> CourseRun:
 
     return allocation_services.run_create(
         actor=None,
@@ -178,7 +178,7 @@ def make_run(
 
 def baby_born(
     provider: Provider, weeks_old: int, gestation_weeks: int | None = None, **kw: Any
-) -> Any:
+) -> Baby:
     """A family with one baby of the given age; returns the baby."""
     family = make_family(
         provider,

@@ -171,7 +171,8 @@ def _run_detail(user: Any, run_id: Any) -> CourseRun:
         offers = [o for o in offers if o.referral_id in seen]
     run.visible_enrolments = enrolments
     run.visible_offers = offers
-    return run
+    shown: CourseRun = run
+    return shown
 
 
 # --- Course templates -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from nurture import policy
 from nurture.accounts.authentication import API_AUTH
 from nurture.allocation import places
 from nurture.courses import selectors
+from nurture.courses.capacity import Joining, joining
 from nurture.courses.models import Enrolment, Offer, OfferStatus
 from nurture.lib.problems import Problem
 from nurture.referrals.api import Note
@@ -69,13 +70,14 @@ class OfferOut(Schema):
         return _baby_name(offer.referral)
 
 
-def _joins(offer: Offer) -> places.Joining | None:
+def _joins(offer: Offer) -> Joining | None:
     """When the family would start, worked out once per offer (both fields need it)."""
     if not hasattr(offer, "_joins"):
-        offer._joins = places.joining(  # type: ignore[attr-defined]
+        offer._joins = joining(  # type: ignore[attr-defined]
             offer.run, list(offer.run.sessions.all()), timezone.now()
         )
-    return offer._joins  # type: ignore[attr-defined]
+    joins: Joining | None = offer._joins  # type: ignore[attr-defined]
+    return joins
 
 
 class OfferWithRunOut(OfferOut):

@@ -58,4 +58,5 @@ def course_calendar(
             cancelled = session.status == SessionStatus.CANCELLED
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

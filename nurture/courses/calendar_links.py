@@ -68,8 +68,9 @@ def feed(enrolment: Enrolment) -> bytes:
     (many otherwise wait a day or more to notice a moved session)."""
     calendar = Calendar.from_ical(course_calendar([enrolment], host=calendar_host()))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
-    return calendar.to_ical()
+    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())  # type: ignore[no-untyped-call]
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db import models
 
 from nurture.accounts.models import Provider
 from nurture.curriculum import rules
-from nurture.lib.toml import slug_problems, text_list_problems
+from nurture.lib.toml import Problem, slug_problems, text_list_problems
 
 
 class Direction(models.TextChoices):
@@ -37,7 +37,7 @@ class Position(models.TextChoices):
     ON_TUMMY = "on_tummy", "On their tummy, on the mat or across your legs"
 
 
-def _raise(problems: list[rules.Problem]) -> None:
+def _raise(problems: list[Problem]) -> None:
     if problems:
         errors: dict[str, list[str]] = {}
         for name, message in problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,8 @@ from nurture.families.validation import (
     normalise_mobile,
 )
 from nurture.lib.errors import DomainError
+
+Audited = TypeVar("Audited", Family, Carer, Baby)
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,9 @@ def baby_update(*, actor: Any, baby: Baby, details: BabyDetails) -> Baby:
     return _apply_and_audit(actor=actor, target=baby, values=asdict(details), action="baby.updated")
 
 
-def _apply_and_audit(*, actor: Any, target: Any, values: dict[str, Any], action: str) -> Any:
+def _apply_and_audit(
+    *, actor: Any, target: Audited, values: dict[str, Any], action: str
+) -> Audited:
     """Set ``values`` on a family, carer or baby, save, and audit which fields changed.
 
     Only the changed field names are audited: the values are personal data.

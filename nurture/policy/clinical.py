@@ -17,7 +17,7 @@ from nurture.policy.families import clinical_condition
 from nurture.policy.scope import Person, scope_of
 
 
-def clinical_families_for(user: Person) -> QuerySet[Any]:
+def clinical_families_for(user: Person) -> QuerySet[Family]:
     """Families whose questionnaire results and concerns this user may read: an admin's all,
     a service manager's provider's, a health visitor's own (named for, or referred by them)."""
     scope = scope_of(user)
@@ -31,14 +31,14 @@ def can_see_scores(user: Person, family: Any) -> bool:
     return clinical_families_for(user).filter(pk=family.pk).exists()
 
 
-def responses_visible_to(user: Person) -> QuerySet[Any]:
+def responses_visible_to(user: Person) -> QuerySet[Response]:
     """Submitted questionnaire responses (answers and scores) this user may read."""
     return Response.objects.filter(
         status=ResponseStatus.SUBMITTED, family__in=clinical_families_for(user)
     )
 
 
-def alerts_visible_to(user: Person) -> QuerySet[Any]:
+def alerts_visible_to(user: Person) -> QuerySet[SafetyAlert]:
     """Safety alerts: the provider's managers, health visitors who see the family's results,
     the health visitor it was assigned to and the duty clinician."""
     from django.db.models import Q
@@ -73,7 +73,7 @@ def can_act_on_alert(user: Person, alert: Any) -> bool:
     )
 
 
-def concerns_visible_to(user: Person) -> QuerySet[Any]:
+def concerns_visible_to(user: Person) -> QuerySet[SafeguardingConcern]:
     """Safeguarding concerns in full: the same people who see the family's results."""
     return SafeguardingConcern.objects.filter(family__in=clinical_families_for(user))
 

@@ -13,7 +13,7 @@ from nurture.policy.referrals import can_manage_referral, referrals_visible_to
 from nurture.policy.scope import Person, scope_of
 
 
-def runs_visible_to(user: Person) -> QuerySet[Any]:
+def runs_visible_to(user: Person) -> QuerySet[CourseRun]:
     """Staff of the provider see its runs (facilitators only their own); parents the runs
     they are enrolled on or offered."""
     from django.db.models import Q
@@ -49,7 +49,7 @@ def can_keep_register(user: Person, run: Any) -> bool:
     )
 
 
-def offers_visible_to(user: Person) -> QuerySet[Any]:
+def offers_visible_to(user: Person) -> QuerySet[Offer]:
 
     return Offer.objects.filter(referral__in=referrals_visible_to(user))
 
@@ -61,7 +61,7 @@ def can_answer_offer(user: Person, offer: Any) -> bool:
     return can_manage_referral(user, offer.referral)
 
 
-def families_facilitated_by(user: Person) -> QuerySet[Any]:
+def families_facilitated_by(user: Person) -> QuerySet[Family]:
     """Families with a place (not withdrawn) on a course this user facilitates."""
     facilitating = scope_of(user).providers_where(Role.FACILITATOR)
     if not facilitating:

@@ -26,7 +26,7 @@ def clinical_condition(user: Person, scope: Scope) -> Any:
     return condition
 
 
-def families_visible_to(user: Person) -> QuerySet[Any]:
+def families_visible_to(user: Person) -> QuerySet[Family]:
     from django.db.models import Q
 
     scope = scope_of(user)
@@ -44,12 +44,12 @@ def families_visible_to(user: Person) -> QuerySet[Any]:
     return Family.objects.filter(pk__in=Family.objects.filter(condition).values("pk"))
 
 
-def carers_visible_to(user: Person) -> QuerySet[Any]:
+def carers_visible_to(user: Person) -> QuerySet[Carer]:
 
     return Carer.objects.filter(family__in=families_visible_to(user))
 
 
-def babies_visible_to(user: Person) -> QuerySet[Any]:
+def babies_visible_to(user: Person) -> QuerySet[Baby]:
 
     return Baby.objects.filter(family__in=families_visible_to(user))
 

@@ -10,7 +10,7 @@ from nurture.families.models import Baby
 from nurture.policy.scope import Person, scope_of
 
 
-def practice_babies_for(user: Person) -> QuerySet[Any]:
+def practice_babies_for(user: Person) -> QuerySet[Baby]:
     """Babies whose practice log and diary this user may see: their own family's (carers with
     a login). Staff do not see or keep a family's home practice."""
     family_id = scope_of(user).family_id

@@ -11,7 +11,7 @@ from nurture.policy.scope import Person, scope_of
 from nurture.referrals.models import Referral
 
 
-def referrals_visible_to(user: Person) -> QuerySet[Any]:
+def referrals_visible_to(user: Person) -> QuerySet[Referral]:
     """Managers: their provider's referrals; health visitors: those they made or for families
     they are named for; facilitators: families on their runs; parents: their own."""
     from django.db.models import Q

@@ -53,7 +53,7 @@ def scope_of(user: Person) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_nurture_scope", None)
-    if cached is not None:
+    if isinstance(cached, Scope):
         return cached
     provider_roles: dict[int, set[Role]] = {}
     for provider_id, role in Membership.objects.filter(user=user, is_active=True).values_list(

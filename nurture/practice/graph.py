@@ -37,7 +37,8 @@ EventMaker = Callable[[Session], Step]
 
 def _answer(method: str, *args: Any) -> EventMaker:
     def make(session: Session) -> Step:
-        return getattr(session, method)(*args)
+        step: Step = getattr(session, method)(*args)
+        return step
 
     return make
 

@@ -12,6 +12,7 @@ from nurture.accounts.models import ProgrammeRules
 from nurture.accounts.roles import Role
 from nurture.allocation import places
 from nurture.allocation import services as allocation_services
+from nurture.courses import capacity
 from nurture.courses.models import Enrolment, EnrolmentStatus, Offer, OfferKind, OfferStatus
 from nurture.lib.errors import DomainError
 from nurture.referrals import services as referral_services
@@ -213,11 +214,11 @@ def test_manual_offers_respect_capacity_and_eligibility(provider: Any, manager: 
 def test_late_joining_is_allowed_up_to_the_configured_session(provider: Any) -> None:
     run = factories.make_run(provider, days_ahead=3)
     sessions = list(run.sessions.order_by("number"))
-    before = places.joining(run, sessions, sessions[0].starts_at - timedelta(hours=1))
-    after_first = places.joining(run, sessions, sessions[0].starts_at + timedelta(hours=1))
+    before = capacity.joining(run, sessions, sessions[0].starts_at - timedelta(hours=1))
+    after_first = capacity.joining(run, sessions, sessions[0].starts_at + timedelta(hours=1))
     assert before is not None and before.session_number == 1
     assert after_first is not None and after_first.session_number == 2
-    assert places.joining(run, sessions, sessions[1].starts_at + timedelta(hours=1)) is None
+    assert capacity.joining(run, sessions, sessions[1].starts_at + timedelta(hours=1)) is None
 
 
 def test_capacity_is_never_exceeded(provider: Any) -> None:
@@ -227,4 +228,4 @@ def test_capacity_is_never_exceeded(provider: Any) -> None:
     for offer in Offer.objects.filter(status=OfferStatus.PENDING):
         places.accept_offer(actor=None, offer=offer)
     assert run.enrolments.count() == 3
-    assert places.free_places(run) == 0
+    assert capacity.free_places(run) == 0

@@ -13,6 +13,7 @@ from nurture.audit.models import AuditEvent, AuditLogIsAppendOnly
 from nurture.audit.services import record
 from nurture.families import services
 from nurture.families.models import Family
+from nurture.lib.errors import DomainError
 from tests.conftest import World, client_for
 from tests.factories import family_form_data, make_user
 
@@ -87,7 +88,7 @@ def test_personal_values_are_not_copied_into_the_audit_log(world: World) -> None
 def test_a_failed_change_leaves_neither_change_nor_audit_event(world: World) -> None:
     family = world.families["a1"]
     events = AuditEvent.objects.count()
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.baby_add(
             actor=world.users["hv_a"],
             family=family,

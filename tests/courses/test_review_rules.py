@@ -14,7 +14,7 @@ from nurture.accounts.models import ProgrammeRules
 from nurture.accounts.roles import Role
 from nurture.allocation import places
 from nurture.allocation import services as allocation_services
-from nurture.courses import registers
+from nurture.courses import capacity, registers
 from nurture.courses.models import (
     AttendanceStatus,
     Enrolment,
@@ -160,7 +160,7 @@ def test_provider_rules_change_hold_late_joining_and_completion(provider: Any) -
     offer = Offer.objects.get(referral=referral)
     assert offer.expires_at - offer.offered_at < timedelta(hours=24, seconds=5)
     sessions = list(run.sessions.order_by("number"))
-    joins = places.joining(run, sessions, sessions[1].starts_at + timedelta(hours=1))
+    joins = capacity.joining(run, sessions, sessions[1].starts_at + timedelta(hours=1))
     assert joins is not None and joins.session_number == 3
     enrolment = places.accept_offer(actor=None, offer=offer)
     present = {enrolment.pk: AttendanceStatus.PRESENT}

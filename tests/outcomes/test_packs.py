@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from nurture.outcomes import packs
+from nurture.outcomes import licensed, packs
 from tests.outcomes.conftest import epds_text
 
 PHQ9 = (packs.DATA_DIR / "phq9-1.toml").read_text(encoding="utf-8")
@@ -39,9 +39,17 @@ def test_the_shipped_packs_load() -> None:
     assert [i.key for i in registry.current()] == ["course-feedback", "gad7", "phq9"]
     phq9, gad7, feedback = (registry.get(k, "1") for k in ("phq9", "gad7", "course-feedback"))
     assert phq9 is not None and gad7 is not None and feedback is not None
-    assert (len(phq9.scored_items), phq9.safety_items, phq9.online_only) == (9, {9}, True)
+    assert (len(phq9.scored_items), phq9.safety_items, phq9.online_only) == (
+        9,
+        frozenset({9}),
+        True,
+    )
     assert phq9.items[8].text.startswith("Thoughts that you would be better off dead")
-    assert (len(gad7.scored_items), gad7.safety_items, gad7.referral_threshold) == (7, set(), 10)
+    assert (len(gad7.scored_items), gad7.safety_items, gad7.referral_threshold) == (
+        7,
+        frozenset(),
+        10,
+    )
     assert feedback.safety_items == frozenset() and not feedback.online_only
     for instrument in (phq9, gad7):
         assert "No permission required" in instrument.licence and "Pfizer" in instrument.licence
@@ -174,7 +182,7 @@ def test_a_malformed_epds_is_rejected(
 
 def test_the_epds_may_never_be_shipped(tmp_path: Path) -> None:
     found = problems_of(one_pack(tmp_path, epds_text(), "epds-1.toml"))
-    assert found == [("data/epds-1.toml", "key", packs.licensed_rules.NEVER_SHIPPED["epds"])]
+    assert found == [("data/epds-1.toml", "key", licensed.NEVER_SHIPPED["epds"])]
 
 
 def test_an_empty_licensed_directory_is_a_mistake(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from nurture.audit.models import AuditEvent
 from nurture.lib.errors import Conflict, DomainError
 from nurture.notify.models import Message
-from nurture.outcomes import alerts, config, feedback, packs, scoring, services
+from nurture.outcomes import config, feedback, packs, scoring, services
 from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import (
     AlertState,
@@ -126,7 +126,7 @@ def test_response_and_alert_are_both_stored_or_neither(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(alerts.SafetyAlert.objects, "create", broken)
+    monkeypatch.setattr(SafetyAlert.objects, "create", broken)
     with pytest.raises(RuntimeError):
         submit(course, [0, 0, 0, 0, 0, 0, 0, 0, 3])
     assert not Response.objects.exists() and not SafetyAlert.objects.exists()

@@ -84,7 +84,7 @@ def test_all_comfortable_goes_area_by_area_stroke_by_stroke_then_the_closing() -
     assert session.baby_state(BabyState.QUIET_ALERT).kind is StepKind.PERMISSION
     session.permission(Permission.ENGAGED)
     seen = [position(session)]
-    while session.step.kind is StepKind.STROKE:
+    while seen[-1][0] is StepKind.STROKE:
         session.cue(C)
         seen.append(position(session))
     assert [p for p in seen if p[0] is StepKind.STROKE] == [

@@ -68,7 +68,8 @@ def guide_config(response: Any) -> dict[str, Any]:
     start = text.index('<script id="guide-config" type="application/json">') + len(
         '<script id="guide-config" type="application/json">'
     )
-    return json.loads(text[start : text.index("</script>", start)])
+    config: dict[str, Any] = json.loads(text[start : text.index("</script>", start)])
+    return config
 
 
 def test_a_calm_baby_in_a_ready_room_goes_straight_to_the_guided_session(world: World) -> None:

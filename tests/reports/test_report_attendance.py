@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -27,7 +28,7 @@ from tests.reports.report_data_r2 import (
 S = SUPPRESSED
 
 
-def rate_cells(row: dict) -> tuple:
+def rate_cells(row: dict[str, Any]) -> tuple[Any, ...]:
     return (
         row["families"],
         row["marks"],
@@ -221,7 +222,7 @@ def test_dates_outside_the_range_do_not_count(programme: Programme) -> None:
 
 @pytest.mark.parametrize("extra_runs", [0, 4])
 def test_query_count_does_not_grow(
-    programme: Programme, extra_runs: int, django_assert_num_queries
+    programme: Programme, extra_runs: int, django_assert_num_queries: Any
 ) -> None:
     more_runs(programme, extra_runs)
     with django_assert_num_queries(5):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ KEYS = (
 )
 
 
-def cells(section) -> list[tuple]:
+def cells(section: Any) -> list[tuple[Any, ...]]:
     return [tuple(row[key] for key in KEYS) for row in section.table("runs").rows]
 
 
@@ -141,7 +142,7 @@ def test_no_scores_in_the_summary(programme: Programme) -> None:
 
 @pytest.mark.parametrize("extra_runs", [0, 4])
 def test_query_count_does_not_grow(
-    programme: Programme, extra_runs: int, django_assert_num_queries
+    programme: Programme, extra_runs: int, django_assert_num_queries: Any
 ) -> None:
     more_runs(programme, extra_runs)
     with django_assert_num_queries(2):

@@ -7,6 +7,7 @@ so the 95% CI is -4 ± 1.9632 = (-5.96, -2.04), and d = -4 / 1.5811 = -2.53.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -40,11 +41,11 @@ FIGURES = (
 )
 
 
-def figures(row: dict) -> tuple:
+def figures(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[key] for key in FIGURES)
 
 
-def change_rows(scope: ReportScope, filters=MARCH) -> dict[str, tuple]:
+def change_rows(scope: ReportScope, filters: Any = MARCH) -> dict[str, tuple[Any, ...]]:
     table = outcomes_section(scope, filters).table("change")
     return {row["instrument"]: figures(row) for row in table.rows}
 
@@ -151,7 +152,7 @@ def test_chart_shows_instruments_with_enough_pairs(programme: Programme) -> None
 
 @pytest.mark.parametrize("extra_runs", [0, 4])
 def test_query_count_does_not_grow(
-    programme: Programme, extra_runs: int, django_assert_num_queries
+    programme: Programme, extra_runs: int, django_assert_num_queries: Any
 ) -> None:
     more_runs(programme, extra_runs)
     with django_assert_num_queries(4):
