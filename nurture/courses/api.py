@@ -192,14 +192,13 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
     managed = list(policy.providers_managed_by(request.user))
     if not managed:
         raise Http404
-    if payload.provider_id is not None:
-        provider = next((p for p in managed if p.pk == payload.provider_id), None)
-        if provider is None:
-            raise DomainError({"provider_id": "Choose a provider you manage."})
-    elif len(managed) == 1:
-        provider = managed[0]
-    else:
-        raise DomainError({"provider_id": "You manage several providers: say which."})
+    provider = policy.chosen_provider(managed, payload.provider_id)
+    if provider is None:
+        raise DomainError(
+            {"provider_id": "Choose a provider you manage."}
+            if payload.provider_id is not None
+            else {"provider_id": "You manage several providers: say which."}
+        )
     template = services.template_create(
         actor=request.user,
         provider=provider,

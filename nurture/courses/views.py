@@ -72,11 +72,8 @@ def _can_schedule(user: Any) -> bool:
 
 def _managed_provider(request: HttpRequest) -> Provider | None:
     """The provider a new course or run is for: the one asked for, or the manager's only one."""
-    providers = list(policy.providers_managed_by(request.user))
     asked = request.POST.get("provider") or request.GET.get("provider")
-    if asked:
-        return next((p for p in providers if str(p.pk) == str(asked)), None)
-    return providers[0] if len(providers) == 1 else None
+    return policy.chosen_provider(policy.providers_managed_by(request.user), asked)
 
 
 def _choose_provider(request: HttpRequest, title: str) -> HttpResponse:

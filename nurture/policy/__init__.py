@@ -42,6 +42,7 @@ from nurture.policy.families import (
 )
 from nurture.policy.guards import get_visible_or_404, public, require_roles, signed_in
 from nurture.policy.organisations import (
+    chosen_provider,
     provider_for_new_family,
     providers_managed_by,
     providers_visible_to,
@@ -95,6 +96,7 @@ __all__ = [
     "can_see_flags",
     "can_see_scores",
     "carers_visible_to",
+    "chosen_provider",
     "clinical_families_for",
     "concerns_visible_to",
     "facilitator_report_scope",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -49,10 +50,16 @@ def providers_where_can_refer(user: Person) -> QuerySet[Provider]:
     )
 
 
+def chosen_provider(providers: Iterable[Provider], asked: Any) -> Provider | None:
+    """Which of ``providers`` someone means: the one asked for (by id, if it is among them),
+    or their only one. None when they must choose, or asked for one outside the list."""
+    allowed = list(providers)
+    if asked not in (None, ""):
+        return next((p for p in allowed if str(p.pk) == str(asked)), None)
+    return allowed[0] if len(allowed) == 1 else None
+
+
 def provider_for_new_family(user: Person, provider_id: Any) -> Provider | None:
     """Which provider a new family goes to: the one asked for (if the user may refer to it),
     or the user's only one. None when the user must choose."""
-    providers = list(providers_where_can_refer(user))
-    if provider_id not in (None, ""):
-        return next((p for p in providers if str(p.pk) == str(provider_id)), None)
-    return providers[0] if len(providers) == 1 else None
+    return chosen_provider(providers_where_can_refer(user), provider_id)
