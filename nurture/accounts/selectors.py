@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Prefetch, QuerySet
 
 from nurture import policy
 from nurture.accounts.models import Membership, Provider, Team, User, Venue
 from nurture.accounts.roles import Role
+from nurture.policy import Person
 
 
-def provider_overview(user: Any) -> QuerySet[Provider]:
+def provider_overview(user: Person) -> QuerySet[Provider]:
     """Providers this user belongs to, with teams, venues and staff counts (three queries)."""
     return (
         policy.providers_visible_to(user)
@@ -42,7 +41,9 @@ def health_visitors_of(provider: Provider) -> QuerySet[User]:
     ).order_by("first_name", "last_name")
 
 
-def memberships_of(user: Any) -> QuerySet[Membership]:
+def memberships_of(user: Person) -> QuerySet[Membership]:
+    if not isinstance(user, User):
+        return Membership.objects.none()
     return (
         Membership.objects.filter(user=user, is_active=True)
         .select_related("provider", "team")

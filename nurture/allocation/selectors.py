@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from nurture import policy
 from nurture.allocation import places
+from nurture.policy import Person
 from nurture.referrals import services
 from nurture.referrals.eligibility import Window
 from nurture.referrals.models import Referral, Status
@@ -25,7 +25,7 @@ class WaitingFamily:
 
 
 def waiting_list(
-    user: Any, provider_id: int, *, venue_id: int | None = None
+    user: Person, provider_id: int, *, venue_id: int | None = None
 ) -> list[WaitingFamily]:
     """The provider's waiting list in offer order, as far as this user may see it."""
     visible = set(

@@ -24,11 +24,12 @@ from nurture.courses.models import (
     RunStatus,
     Session,
 )
+from nurture.policy import Person
 from nurture.referrals import services as referral_services
 from nurture.referrals.models import Referral, Status
 
 
-def run_list(user: Any, *, include_closed: bool = False) -> QuerySet[CourseRun]:
+def run_list(user: Person, *, include_closed: bool = False) -> QuerySet[CourseRun]:
     rows = (
         policy.runs_visible_to(user)
         .select_related("template", "venue", "provider")
@@ -65,7 +66,7 @@ def free_places_of(run: Any) -> int:
     return max(int(run.capacity) - int(run.enrolled_count) - int(run.held_count), 0)
 
 
-def run_detail(user: Any, run_id: Any) -> CourseRun:
+def run_detail(user: Person, run_id: Any) -> CourseRun:
     rows = run_list(user, include_closed=True).prefetch_related(
         Prefetch(
             "enrolments",
@@ -83,14 +84,14 @@ def run_detail(user: Any, run_id: Any) -> CourseRun:
     return policy.get_visible_or_404(rows, pk=run_id)
 
 
-def manageable_run(user: Any, run_id: Any) -> CourseRun:
+def manageable_run(user: Person, run_id: Any) -> CourseRun:
     run = run_detail(user, run_id)
     if not policy.can_manage_run(user, run):
         raise Http404("Not found.")
     return run
 
 
-def session_detail(user: Any, session_id: Any) -> Session:
+def session_detail(user: Person, session_id: Any) -> Session:
     visible_runs = policy.runs_visible_to(user)
     return policy.get_visible_or_404(
         Session.objects.filter(run__in=visible_runs).select_related(
@@ -114,7 +115,7 @@ class Register:
     lock_days: int
 
 
-def register_for(user: Any, session_id: Any) -> Register:
+def register_for(user: Person, session_id: Any) -> Register:
     """The register of one session, for the run's facilitators and the provider's managers."""
     session = session_detail(user, session_id)
     if not policy.can_keep_register(user, session.run):
@@ -133,7 +134,7 @@ def register_for(user: Any, session_id: Any) -> Register:
     )
 
 
-def offers_for_family(user: Any) -> list[Offer]:
+def offers_for_family(user: Person) -> list[Offer]:
     """The signed-in parent's pending offers, each with ``joins``: the week they would start
     (a late place starts part-way through) and ``sessions_to_come`` from that week on."""
     family_id = policy.scope_of(user).family_id
@@ -156,7 +157,7 @@ def offers_for_family(user: Any) -> list[Offer]:
     return offers
 
 
-def enrolments_for_family(user: Any) -> QuerySet[Enrolment]:
+def enrolments_for_family(user: Person) -> QuerySet[Enrolment]:
     family_id = policy.scope_of(user).family_id
     return (
         Enrolment.objects.filter(referral__family_id=family_id)
@@ -167,7 +168,7 @@ def enrolments_for_family(user: Any) -> QuerySet[Enrolment]:
     )
 
 
-def offer_for_user(user: Any, offer_id: Any) -> Offer:
+def offer_for_user(user: Person, offer_id: Any) -> Offer:
     offer = policy.get_visible_or_404(
         policy.offers_visible_to(user).select_related(
             "run__venue", "run__template", "referral__baby", "referral__family"
@@ -179,7 +180,7 @@ def offer_for_user(user: Any, offer_id: Any) -> Offer:
     return offer
 
 
-def enrolment_for_user(user: Any, enrolment_id: Any) -> Enrolment:
+def enrolment_for_user(user: Person, enrolment_id: Any) -> Enrolment:
     enrolment = policy.get_visible_or_404(
         Enrolment.objects.filter(run__in=policy.runs_visible_to(user)).select_related(
             "run", "referral"
@@ -206,7 +207,7 @@ class WorkingList:
         return not any(vars(self).values())
 
 
-def working_list(user: Any, *, now: Any = None) -> WorkingList:
+def working_list(user: Person, *, now: Any = None) -> WorkingList:
     """Families to offer, offers expiring today or unanswered, families who missed the last
     session, babies ageing out within two weeks, and runs with free places."""
     now = now or timezone.now()

@@ -16,6 +16,7 @@ from nurture import policy
 from nurture.courses import selectors as course_selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke, WeekPlan
 from nurture.families.models import Family
+from nurture.policy import Person
 
 
 def week_plan_for(provider_id: int | None) -> WeekPlan | None:
@@ -150,7 +151,7 @@ class FollowedPlan:
 
 
 def plan_followed_by(
-    user: Any, *, provider: Any = None, now: datetime | None = None
+    user: Person, *, provider: Any = None, now: datetime | None = None
 ) -> FollowedPlan:
     """Whose week plan ``user`` sees. ``provider`` (an id, e.g. from ``?provider=``) picks one
     of the providers the user works for; without it a parent gets their family's plan and
@@ -180,7 +181,9 @@ def plan_followed_by(
     return FollowedPlan(week_plan_for(chosen.pk), chosen.pk, providers=providers)
 
 
-def week_guide_for(user: Any, week: int, *, provider: Any = None) -> tuple[FollowedPlan, WeekCards]:
+def week_guide_for(
+    user: Person, week: int, *, provider: Any = None
+) -> tuple[FollowedPlan, WeekCards]:
     """The stroke cards of course week ``week`` of the plan ``user`` follows (see
     ``plan_followed_by``). Http404 for a week the plan does not have."""
     followed = plan_followed_by(user, provider=provider)

@@ -20,12 +20,13 @@ from nurture.courses.models import CourseRun, Enrolment, EnrolmentStatus
 from nurture.families import selectors as family_selectors
 from nurture.families.models import Carer, Family
 from nurture.notify.models import Message, MessageStatus
+from nurture.policy import Person
 
 # A message still waiting or being sent is not sent again: it would go twice.
 RESENDABLE = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
 
 
-def _is_staff_of(user: Any, provider_id: Any) -> bool:
+def _is_staff_of(user: Person, provider_id: Any) -> bool:
     """Admins, or someone holding a staff role at this provider (not only a parent there)."""
     scope = policy.scope_of(user)
     return scope.is_admin or provider_id in scope.provider_roles
@@ -40,26 +41,26 @@ def _log(messages: QuerySet[Message]) -> QuerySet[Message]:
 # --- Families and runs -------------------------------------------------------------------------
 
 
-def family_for_log(user: Any, family_id: Any) -> Family:
+def family_for_log(user: Person, family_id: Any) -> Family:
     family = family_selectors.family_detail(user, family_id)
     if not _is_staff_of(user, family.provider_id):
         raise Http404("Not found.")
     return family
 
 
-def run_for_log(user: Any, run_id: Any) -> CourseRun:
+def run_for_log(user: Person, run_id: Any) -> CourseRun:
     run = course_selectors.run_detail(user, run_id)
     if not _is_staff_of(user, run.provider_id):
         raise Http404("Not found.")
     return run
 
 
-def family_messages(user: Any, family: Family) -> QuerySet[Message]:
+def family_messages(user: Person, family: Family) -> QuerySet[Message]:
     """Every message to a family (the caller has checked the family with ``family_for_log``)."""
     return _log(Message.objects.filter(family=family))
 
 
-def run_messages(user: Any, run: CourseRun) -> QuerySet[Message]:
+def run_messages(user: Person, run: CourseRun) -> QuerySet[Message]:
     """A run's messages to the families on it this person may see, and (for those who manage
     the run) its messages to staff."""
     condition = Q(family__in=policy.families_visible_to(user).values("pk"))
@@ -71,7 +72,7 @@ def run_messages(user: Any, run: CourseRun) -> QuerySet[Message]:
 # --- Single messages ---------------------------------------------------------------------------
 
 
-def messages_visible_to(user: Any) -> QuerySet[Message]:
+def messages_visible_to(user: Person) -> QuerySet[Message]:
     scope = policy.scope_of(user)
     if scope.is_admin:
         return Message.objects.all()
@@ -87,7 +88,7 @@ def messages_visible_to(user: Any) -> QuerySet[Message]:
     return Message.objects.filter(condition)
 
 
-def may_resend(user: Any, message: Message) -> bool:
+def may_resend(user: Person, message: Message) -> bool:
     """Staff who may change the family's details, or who manage the run, may send again."""
     scope = policy.scope_of(user)
     if scope.is_admin:
@@ -101,18 +102,18 @@ def may_resend(user: Any, message: Message) -> bool:
     )
 
 
-def can_send_again(user: Any, message: Message) -> bool:
+def can_send_again(user: Person, message: Message) -> bool:
     """Whether to offer "Send again": allowed to, and the message is no longer on its way."""
     return message.status in RESENDABLE and may_resend(user, message)
 
 
-def message_detail(user: Any, message_id: Any) -> Message:
+def message_detail(user: Person, message_id: Any) -> Message:
     return policy.get_visible_or_404(
         messages_visible_to(user).select_related("family", "run", "carer"), pk=message_id
     )
 
 
-def resendable_message(user: Any, message_id: Any) -> Message:
+def resendable_message(user: Person, message_id: Any) -> Message:
     """A message this person may send again; anything else is a 404."""
     message = message_detail(user, message_id)
     if not may_resend(user, message):
@@ -123,7 +124,7 @@ def resendable_message(user: Any, message_id: Any) -> Message:
 # --- Calendar links ----------------------------------------------------------------------------
 
 
-def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
+def enrolments_visible_to(user: Person) -> QuerySet[Enrolment]:
     """Enrolments on runs this person may see, of families whose referrals they may see: the
     family themselves, and staff who look after them."""
     return Enrolment.objects.filter(
@@ -132,7 +133,7 @@ def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
     )
 
 
-def enrolment_for_calendar(user: Any, enrolment_id: Any) -> Enrolment:
+def enrolment_for_calendar(user: Person, enrolment_id: Any) -> Enrolment:
     """An enrolment whose calendar link this person may see (not one that was withdrawn)."""
     return policy.get_visible_or_404(
         enrolments_visible_to(user)
@@ -142,14 +143,14 @@ def enrolment_for_calendar(user: Any, enrolment_id: Any) -> Enrolment:
     )
 
 
-def may_revoke_calendar(user: Any, enrolment: Enrolment) -> bool:
+def may_revoke_calendar(user: Person, enrolment: Enrolment) -> bool:
     """The family themselves, or staff who manage the run."""
     if policy.scope_of(user).family_id == enrolment.referral.family_id:
         return True
     return policy.can_manage_run(user, enrolment.run)
 
 
-def revocable_enrolment(user: Any, enrolment_id: Any) -> Enrolment:
+def revocable_enrolment(user: Person, enrolment_id: Any) -> Enrolment:
     enrolment = enrolment_for_calendar(user, enrolment_id)
     if not may_revoke_calendar(user, enrolment):
         raise Http404("Not found.")
@@ -159,7 +160,7 @@ def revocable_enrolment(user: Any, enrolment_id: Any) -> Enrolment:
 # --- A parent's own choices --------------------------------------------------------------------
 
 
-def own_carer(user: Any, carer_id: Any = None) -> Carer:
+def own_carer(user: Person, carer_id: Any = None) -> Carer:
     """The signed-in parent's own carer record (and, if an id is given, only when it is that
     one). Practice reminders are the carer's own choice: staff and other carers get a 404."""
     carer = family_selectors.own_carer(user)

@@ -33,6 +33,7 @@ from nurture.outcomes.models import (
     SafetyAlert,
 )
 from nurture.outcomes.packs import registry
+from nurture.policy import Person
 
 # --- Instruments and what is due ----------------------------------------------------------------
 
@@ -53,14 +54,14 @@ def due_for_carer(carer: Carer, *, now: datetime | None = None) -> list[schedule
     return schedule.due_for_carers([carer], now=now or timezone.now())[carer.pk]
 
 
-def due_for_family(user: Any, *, now: datetime | None = None) -> list[schedule.Due]:
+def due_for_family(user: Person, *, now: datetime | None = None) -> list[schedule.Due]:
     """For a parent: what they (their own carer record) can answer now. Each carer answers
     for themselves, so a partner's questionnaires are not listed. Empty for anyone else."""
     carer = Carer.objects.filter(user=user).first() if user.is_authenticated else None
     return due_for_carer(carer, now=now) if carer is not None else []
 
 
-def carer_for_answering(user: Any, carer_id: Any) -> Carer:
+def carer_for_answering(user: Person, carer_id: Any) -> Carer:
     """A carer this user may fill a questionnaire in for (themselves, or as staff); else 404."""
     carer = policy.get_visible_or_404(
         Carer.objects.select_related("family__health_visitor"), pk=carer_id
@@ -71,7 +72,7 @@ def carer_for_answering(user: Any, carer_id: Any) -> Carer:
 
 
 def due_in_family(
-    user: Any, family_id: Any, *, now: datetime | None = None
+    user: Person, family_id: Any, *, now: datetime | None = None
 ) -> dict[Carer, list[schedule.Due]]:
     """For staff going through questionnaires with a family: what each carer can answer."""
     carers = [
@@ -94,7 +95,7 @@ def enrolment_for(carer: Carer, enrolment_id: Any) -> Enrolment | None:
     )
 
 
-def draft_for(user: Any, response_id: Any) -> Response:
+def draft_for(user: Person, response_id: Any) -> Response:
     """An answer in progress, to resume: for the carer, or the staff going through it."""
     draft = policy.get_visible_or_404(
         Response.objects.filter(status=ResponseStatus.DRAFT).select_related(
@@ -132,7 +133,7 @@ class ScorePoint:
     administered: bool
 
 
-def clinical_family(user: Any, family_id: Any) -> Family:
+def clinical_family(user: Person, family_id: Any) -> Family:
     """A family whose results this user may see; anyone else gets a 404."""
     return policy.get_visible_or_404(
         policy.clinical_families_for(user).select_related("health_visitor"), pk=family_id
@@ -140,7 +141,7 @@ def clinical_family(user: Any, family_id: Any) -> Family:
 
 
 @transaction.atomic
-def score_timeline(user: Any, family: Family) -> list[ScorePoint]:
+def score_timeline(user: Person, family: Family) -> list[ScorePoint]:
     """Every submitted response of the family, oldest first, with its stored scores."""
     rows = list(
         policy.responses_visible_to(user)
@@ -182,14 +183,14 @@ M = TypeVar("M", Response, SafetyAlert, SafeguardingConcern)
 
 
 @transaction.atomic
-def _viewed(user: Any, rows: QuerySet[M], pk: Any, action: str) -> M:
+def _viewed(user: Person, rows: QuerySet[M], pk: Any, action: str) -> M:
     """One clinical record from an already-scoped queryset, with an audit event for the read."""
     found = policy.get_visible_or_404(rows, pk=pk)
     record(actor=user, action=action, target=found, provider_id=found.provider_id)
     return found
 
 
-def response_detail(user: Any, response_id: Any) -> Response:
+def response_detail(user: Person, response_id: Any) -> Response:
     """One submitted response with its answers and result (audited)."""
     rows = policy.responses_visible_to(user).select_related("carer", "family", "administered_by")
     return _viewed(user, rows, response_id, "outcome_response.viewed")
@@ -198,7 +199,7 @@ def response_detail(user: Any, response_id: Any) -> Response:
 # --- Alerts ---------------------------------------------------------------------------------------
 
 
-def _alerts(user: Any) -> QuerySet[SafetyAlert]:
+def _alerts(user: Person) -> QuerySet[SafetyAlert]:
     return (
         policy.alerts_visible_to(user)
         .select_related(
@@ -216,7 +217,7 @@ def _alerts(user: Any) -> QuerySet[SafetyAlert]:
 
 
 @transaction.atomic
-def alerts_for(user: Any, *, include_closed: bool = False) -> list[SafetyAlert]:
+def alerts_for(user: Person, *, include_closed: bool = False) -> list[SafetyAlert]:
     """Alerts this user may see, open ones first and oldest first within them (audited)."""
     rows = _alerts(user)
     if not include_closed:
@@ -226,25 +227,25 @@ def alerts_for(user: Any, *, include_closed: bool = False) -> list[SafetyAlert]:
     return alerts
 
 
-def open_alert_count(user: Any) -> int:
+def open_alert_count(user: Person) -> int:
     """How many alerts wait for acknowledgement (a count, no detail: not audited)."""
     return policy.alerts_visible_to(user).filter(state=AlertState.OPEN).count()
 
 
-def alert_detail(user: Any, alert_id: Any) -> SafetyAlert:
+def alert_detail(user: Person, alert_id: Any) -> SafetyAlert:
     return _viewed(user, _alerts(user), alert_id, "safety_alert.viewed")
 
 
 # --- Concerns -------------------------------------------------------------------------------------
 
 
-def concern_family(user: Any, family_id: Any) -> Family:
+def concern_family(user: Person, family_id: Any) -> Family:
     """A family whose concerns this user may read or add to; anyone else gets a 404."""
     return clinical_family(user, family_id)
 
 
 @transaction.atomic
-def concerns_for_family(user: Any, family: Family) -> list[SafeguardingConcern]:
+def concerns_for_family(user: Person, family: Family) -> list[SafeguardingConcern]:
     rows = list(
         policy.concerns_visible_to(user)
         .filter(family=family)
@@ -254,7 +255,7 @@ def concerns_for_family(user: Any, family: Family) -> list[SafeguardingConcern]:
     return rows
 
 
-def concern_detail(user: Any, concern_id: Any) -> SafeguardingConcern:
+def concern_detail(user: Person, concern_id: Any) -> SafeguardingConcern:
     rows = policy.concerns_visible_to(user).select_related("baby", "owner", "recorded_by")
     return _viewed(user, rows, concern_id, "safeguarding_concern.viewed")
 
@@ -303,7 +304,7 @@ def _flags(families: QuerySet[Family], provider_id: int) -> list[FamilyFlag]:
     ]
 
 
-def run_for_flags(user: Any, run_id: Any) -> CourseRun:
+def run_for_flags(user: Person, run_id: Any) -> CourseRun:
     """A run whose register this user keeps (its facilitators, the provider's managers)."""
     run = policy.get_visible_or_404(policy.runs_visible_to(user), pk=run_id)
     if not policy.can_keep_register(user, run):
@@ -311,7 +312,7 @@ def run_for_flags(user: Any, run_id: Any) -> CourseRun:
     return run
 
 
-def flags_for_run(user: Any, run: CourseRun) -> list[FamilyFlag]:
+def flags_for_run(user: Person, run: CourseRun) -> list[FamilyFlag]:
     """Families on the run with an open alert or a concern: only that it exists, and what
     to do; never what it is. A fixed number of queries, however many families."""
     families = Family.objects.filter(

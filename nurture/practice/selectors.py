@@ -13,13 +13,14 @@ from django.utils import timezone
 from nurture import policy
 from nurture.curriculum.models import BodyArea, Stroke
 from nurture.families.models import Baby
+from nurture.policy import Person
 from nurture.practice.models import CueEvent, CueTap, DiaryEntry, PracticeSession
 
 RECENT_SESSIONS = 20
 """How many of the latest sessions "what your baby enjoyed" looks back over."""
 
 
-def practice_baby(user: Any, baby_id: Any) -> Baby:
+def practice_baby(user: Person, baby_id: Any) -> Baby:
     """A baby whose practice and diary this user may see and log; anything else is 404."""
     return policy.get_visible_or_404(
         policy.practice_babies_for(user).select_related("family"), pk=baby_id
@@ -32,14 +33,14 @@ def _sessions() -> QuerySet[PracticeSession]:
     )
 
 
-def session_list(user: Any, baby: Baby) -> QuerySet[PracticeSession]:
+def session_list(user: Person, baby: Baby) -> QuerySet[PracticeSession]:
     """The baby's sessions, latest first (callers page through them)."""
     if not policy.practice_babies_for(user).filter(pk=baby.pk).exists():
         return PracticeSession.objects.none()
     return _sessions().filter(baby=baby).order_by("-started_at", "-created_at")
 
 
-def session_detail(user: Any, session_id: Any) -> PracticeSession:
+def session_detail(user: Person, session_id: Any) -> PracticeSession:
     return policy.get_visible_or_404(
         _sessions().filter(baby__in=policy.practice_babies_for(user)), pk=session_id
     )
@@ -124,7 +125,7 @@ def enjoyed(baby: Baby, sessions: int = RECENT_SESSIONS) -> list[dict[str, Any]]
     return happy_counts(baby, "stroke", sessions=sessions)
 
 
-def diary_list(user: Any, baby: Baby) -> QuerySet[DiaryEntry]:
+def diary_list(user: Person, baby: Baby) -> QuerySet[DiaryEntry]:
     if not policy.practice_babies_for(user).filter(pk=baby.pk).exists():
         return DiaryEntry.objects.none()
     return (
@@ -149,7 +150,7 @@ def _with_cue_counts(sessions: QuerySet[PracticeSession]) -> QuerySet[PracticeSe
     )
 
 
-def session_log(user: Any, baby: Baby) -> QuerySet[PracticeSession]:
+def session_log(user: Person, baby: Baby) -> QuerySet[PracticeSession]:
     """The baby's sessions for the log page, latest first: who logged each and its cue counts.
 
     Unlike ``session_list`` the cue events are not loaded, so a page of the log costs the
@@ -161,7 +162,7 @@ def session_log(user: Any, baby: Baby) -> QuerySet[PracticeSession]:
     return _with_cue_counts(sessions).order_by("-started_at", "-created_at")
 
 
-def baby_session(user: Any, baby: Baby, session_id: Any) -> PracticeSession:
+def baby_session(user: Person, baby: Baby, session_id: Any) -> PracticeSession:
     """One of this baby's sessions with its cue events in order and its cue counts; 404 for
     anyone else's (or another baby's) session."""
     sessions = _sessions().filter(baby=baby, baby__in=policy.practice_babies_for(user))
@@ -187,7 +188,7 @@ def curriculum_names(
     return area_names, stroke_names
 
 
-def diary_recent(user: Any, baby: Baby, days: int = DIARY_DAYS) -> QuerySet[DiaryEntry]:
+def diary_recent(user: Person, baby: Baby, days: int = DIARY_DAYS) -> QuerySet[DiaryEntry]:
     """The baby's diary entries of the last ``days`` days (today included), latest first,
     each with the carer who logged it."""
     since = timezone.localdate() - timedelta(days=days - 1)

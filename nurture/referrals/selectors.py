@@ -8,10 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from nurture import policy
+from nurture.policy import Person
 from nurture.referrals.models import Referral, ReferralEvent
 
 
-def referral_list(user: Any, *, status: str | None = None) -> QuerySet[Referral]:
+def referral_list(user: Person, *, status: str | None = None) -> QuerySet[Referral]:
     rows = (
         policy.referrals_visible_to(user)
         .select_related("baby", "family", "provider", "referred_by")
@@ -22,7 +23,7 @@ def referral_list(user: Any, *, status: str | None = None) -> QuerySet[Referral]
     return rows
 
 
-def referral_detail(user: Any, referral_id: Any) -> Referral:
+def referral_detail(user: Person, referral_id: Any) -> Referral:
     from nurture.courses.models import Enrolment, Offer
 
     rows = referral_list(user).prefetch_related(
@@ -36,7 +37,7 @@ def referral_detail(user: Any, referral_id: Any) -> Referral:
     return policy.get_visible_or_404(rows, pk=referral_id)
 
 
-def manageable_referral(user: Any, referral_id: Any) -> Referral:
+def manageable_referral(user: Person, referral_id: Any) -> Referral:
     referral = referral_detail(user, referral_id)
     if not policy.can_manage_referral(user, referral):
         raise Http404("Not found.")
