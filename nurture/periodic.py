@@ -24,13 +24,15 @@ class Job:
 
 
 JOBS = [
-    Job("Escalate unacknowledged safety alerts", "nurture.outcomes.escalation:escalate_overdue"),
+    Job(
+        "Escalate unacknowledged safety alerts", "nurture.safeguarding.escalation:escalate_overdue"
+    ),
     Job("Send messages that are due", "nurture.notify.delivery:deliver_due"),
     Job("Queue session and offer reminders", "nurture.courses.reminders:queue_reminders"),
     Job("Queue home-practice nudges", "nurture.practice.nudges:queue_practice_nudges"),
     Job(
         "Tell parents when course questions open",
-        "nurture.outcomes.reminders:queue_questionnaire_due",
+        "nurture.questionnaires.reminders:queue_questionnaire_due",
     ),
     Job(
         "Expire offers whose hold has run out, and pass the places on",

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "nurture.curriculum",
     "nurture.practice",
     "nurture.outcomes",
+    "nurture.safeguarding",
+    "nurture.questionnaires",
     "nurture.reports",
     "nurture.api",
     "nurture.portal",

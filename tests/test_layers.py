@@ -28,12 +28,16 @@ LAYERS = [
     "curriculum",
     "practice",
     "outcomes",
+    "safeguarding",
+    "questionnaires",
     "reports",
     "policy",
     "devdata",
 ]
 """Bottom to top. ``lib`` has no domain; ``policy`` decides access over every core below it;
-``devdata`` (demo and synthetic data, benchmarks) sits above every core."""
+``devdata`` (demo and synthetic data, benchmarks) sits above every core. ``safeguarding`` is
+below ``questionnaires`` so that saving answers raises its safety alert itself, in the same
+transaction, with no wrapper a caller could forget."""
 
 COMPOSITION = {"(project)", "api", "portal"}
 """The project's own modules (settings, urls, periodic jobs), the API's mounting and the
@@ -79,18 +83,14 @@ KNOWN: set[tuple[str, str]] = {
     ("nurture.notify.selectors", "nurture.families.models"),
     ("nurture.notify.selectors", "nurture.families.selectors"),
     ("nurture.notify.selectors", "nurture.policy"),
-    ("nurture.outcomes.alerts", "nurture.policy"),
-    ("nurture.outcomes.api_alerts", "nurture.referrals.api"),
-    ("nurture.outcomes.clinical_forms", "nurture.courses.forms"),
-    ("nurture.outcomes.concerns", "nurture.policy"),
-    ("nurture.outcomes.config", "nurture.policy"),
-    ("nurture.outcomes.questionnaire_flow", "nurture.policy"),
-    ("nurture.outcomes.selectors", "nurture.policy"),
-    ("nurture.outcomes.services", "nurture.policy"),
     ("nurture.practice.admin", "nurture.audit.admin"),
     ("nurture.practice.forms", "nurture.families.forms"),
     ("nurture.practice.selectors", "nurture.policy"),
     ("nurture.practice.services", "nurture.policy"),
+    ("nurture.questionnaires.config", "nurture.policy"),
+    ("nurture.questionnaires.flow", "nurture.policy"),
+    ("nurture.questionnaires.selectors", "nurture.policy"),
+    ("nurture.questionnaires.services", "nurture.policy"),
     ("nurture.referrals.admin", "nurture.audit.admin"),
     ("nurture.referrals.selectors", "nurture.courses.models"),
     ("nurture.referrals.selectors", "nurture.policy"),
@@ -103,6 +103,11 @@ KNOWN: set[tuple[str, str]] = {
     ("nurture.reports.sections.outcomes", "nurture.policy"),
     ("nurture.reports.sections.reach", "nurture.policy"),
     ("nurture.reports.sections.waiting", "nurture.policy"),
+    ("nurture.safeguarding.alerts", "nurture.policy"),
+    ("nurture.safeguarding.api", "nurture.referrals.api"),
+    ("nurture.safeguarding.clinical_forms", "nurture.courses.forms"),
+    ("nurture.safeguarding.concerns", "nurture.policy"),
+    ("nurture.safeguarding.selectors", "nurture.policy"),
 }
 
 

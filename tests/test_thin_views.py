@@ -49,10 +49,10 @@ KNOWN: dict[str, set[str]] = {
     "nurture.curriculum.api": {"objects", "order_by", "prefetch_related", "select_related"},
     "nurture.families.api": {"filter", "objects"},
     "nurture.notify.views": {"atomic", "filter", "objects", "select_for_update", "select_related"},
-    "nurture.outcomes.alert_views": {"filter", "objects", "order_by"},
-    "nurture.outcomes.api": {"filter", "objects", "select_related"},
-    "nurture.outcomes.api_alerts": {"filter", "objects"},
-    "nurture.outcomes.clinical_views": {"atomic"},
+    "nurture.safeguarding.alert_views": {"filter", "objects", "order_by"},
+    "nurture.questionnaires.api": {"filter", "objects", "select_related"},
+    "nurture.safeguarding.api": {"filter", "objects"},
+    "nurture.safeguarding.clinical_views": {"atomic"},
     "nurture.referrals.api": {"values_list"},
 }
 

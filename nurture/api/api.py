@@ -8,11 +8,12 @@ from nurture.curriculum.api import router as curriculum_router
 from nurture.families.api import router as families_router
 from nurture.lib import problems
 from nurture.notify.api import router as notify_router
-from nurture.outcomes.api import router as outcomes_router
 from nurture.practice.api import router as practice_router
 from nurture.practice.api_insights import router as practice_insights_router
+from nurture.questionnaires.api import router as questionnaires_router
 from nurture.referrals.api import router as referrals_router
 from nurture.reports.api import router as insights_router
+from nurture.safeguarding.api import router as safeguarding_router
 
 api = NinjaAPI(
     title="Nurture API",
@@ -34,6 +35,7 @@ api.add_router("", courses_router)
 api.add_router("", notify_router)
 api.add_router("", curriculum_router)
 api.add_router("", practice_router)
-api.add_router("", outcomes_router)
+api.add_router("", questionnaires_router)
+api.add_router("", safeguarding_router)
 api.add_router("", insights_router)
 api.add_router("", practice_insights_router)

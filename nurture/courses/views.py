@@ -46,8 +46,8 @@ from nurture.courses.models import (
 )
 from nurture.lib.dates import date_and_time
 from nurture.lib.errors import DomainError, add_to_forms
-from nurture.outcomes import selectors as outcome_selectors
 from nurture.referrals.forms import ReasonForm
+from nurture.safeguarding import selectors as safeguarding_selectors
 
 MANAGERS = (Role.ADMIN, Role.SERVICE_MANAGER)
 REGISTER_KEEPERS = (Role.ADMIN, Role.SERVICE_MANAGER, Role.FACILITATOR)
@@ -110,7 +110,7 @@ def _with_carers(enrolments_or_offers: list[Any]) -> None:
 def _safety_flags(user: Any, run: CourseRun, enrolments: list[Any]) -> list[dict[str, Any]]:
     """Families on the run with an open safety alert or a concern, for those who keep its
     register (callers check): only that one exists and what to do, never what it is."""
-    flags = {flag.family_id: flag for flag in outcome_selectors.flags_for_run(user, run)}
+    flags = {flag.family_id: flag for flag in safeguarding_selectors.flags_for_run(user, run)}
     found: dict[Any, dict[str, Any]] = {}
     for enrolment in enrolments:
         flag = flags.get(enrolment.referral.family_id)

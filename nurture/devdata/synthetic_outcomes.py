@@ -14,10 +14,10 @@ from typing import Any
 
 from nurture.devdata import synthetic_data as data
 from nurture.devdata.synthetic_sink import Sink
-from nurture.outcomes import scoring
-from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import Response, SafetyAlert
-from nurture.outcomes.packs import registry
+from nurture.questionnaires import scoring
+from nurture.questionnaires.instruments import Instrument
+from nurture.questionnaires.packs import registry
 
 INSTRUMENTS = ("phq9", "gad7")
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from nurture import policy
 from nurture.accounts.roles import Role
-from nurture.outcomes import alert_pages
 from nurture.reports import registry as reports_registry
+from nurture.safeguarding import pages as alert_pages
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -20,9 +20,10 @@ from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError, add_to_forms
-from nurture.outcomes import alert_pages, questionnaire_flow
 from nurture.portal.forms import ProfileForm
 from nurture.practice import home as practice_home
+from nurture.questionnaires import flow as questionnaire_flow
+from nurture.safeguarding import pages as alert_pages
 
 logger = logging.getLogger(__name__)
 

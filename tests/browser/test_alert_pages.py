@@ -15,8 +15,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from nurture.accounts.models import User
 from nurture.families.models import Carer
-from nurture.outcomes import services
 from nurture.outcomes.models import AlertState, SafetyAlert, TimePoint
+from nurture.questionnaires import services
 from tests.browser.conftest import ConsoleWatcher, log_in, log_in_with_cookie
 from tests.browser.test_accessibility import AXE, FAILING_IMPACTS, describe
 

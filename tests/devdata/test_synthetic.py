@@ -22,8 +22,8 @@ from nurture.devdata.synthetic import SIZES
 from nurture.families.ages import add_months
 from nurture.families.models import Baby, Carer
 from nurture.outcomes.models import Response, SafetyAlert
-from nurture.outcomes.scoring import Result
 from nurture.practice.models import CueEvent, DiaryEntry, PracticeSession
+from nurture.questionnaires.scoring import Result
 from nurture.referrals.models import Referral, ReferralEvent
 
 END = date(2026, 6, 1)

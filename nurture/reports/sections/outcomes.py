@@ -41,7 +41,6 @@ from django.utils.safestring import SafeString
 
 from nurture.courses.models import EnrolmentStatus
 from nurture.lib.charts import Point, Series, line_chart
-from nurture.outcomes.instruments import Instrument
 from nurture.outcomes.models import (
     ReferralThreshold,
     Response,
@@ -49,9 +48,10 @@ from nurture.outcomes.models import (
     ScheduledInstrument,
     TimePoint,
 )
-from nurture.outcomes.packs import registry
-from nurture.outcomes.schedule import DEFAULT_SCHEDULE
 from nurture.policy import ReportScope
+from nurture.questionnaires.instruments import Instrument
+from nurture.questionnaires.packs import registry
+from nurture.questionnaires.schedule import DEFAULT_SCHEDULE
 from nurture.reports import stats
 from nurture.reports.filters import (
     ReportFilters,
