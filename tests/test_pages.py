@@ -357,3 +357,28 @@ def test_password_change_confirms(world: World) -> None:
     assert response.status_code == 200
     assert User.objects.get(username="parent_a").check_password("another-long-passphrase-77")
     assert "Password successfully changed." in response.text
+
+
+def test_staff_edit_a_family_in_the_browser_and_the_change_is_audited(world: World) -> None:
+    """The edit page saves (it once passed the form's hidden client id on and answered 500)."""
+    from nurture.audit.models import AuditEvent
+
+    family = world.families["a1"]
+    response = client_for(world.users["manager_a"]).post(
+        f"/families/{family.pk}/edit/",
+        {
+            "postcode": " ls1 4ap ",
+            "notes": "Buggy access via side door",
+            "health_visitor": str(world.users["hv_a2"].pk),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Family details saved." in response.text
+    family.refresh_from_db()
+    assert (family.postcode, family.notes, family.health_visitor) == (
+        "LS1 4AP",
+        "Buggy access via side door",
+        world.users["hv_a2"],
+    )
+    assert AuditEvent.objects.filter(action="family.updated", object_id=str(family.pk)).exists()

@@ -124,7 +124,13 @@ def family_edit(request: HttpRequest, family_id: Any) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.family_update(actor=request.user, family=family, **form.cleaned_data)
+            services.family_update(
+                actor=request.user,
+                family=family,
+                postcode=form.cleaned_data["postcode"],
+                notes=form.cleaned_data["notes"],
+                health_visitor=form.cleaned_data["health_visitor"],
+            )
         except DomainError as error:
             add_to_forms(error, {"": form})
         else:
