@@ -110,7 +110,10 @@ class DueOut(Schema):
 
 
 def due_out(due: Due) -> dict[str, Any]:
-    return {**vars(due), "instrument": due.instrument_key}
+    return {
+        **{name: value for name, value in vars(due).items() if not name.startswith("class_")},
+        "instrument": due.instrument_key,
+    }
 
 
 class CarerDueOut(Schema):
@@ -140,7 +143,7 @@ class DraftOut(Schema):
 
 
 def draft_out(user: Any, draft: Response, parent: feedback.ParentResult | None = None) -> Any:
-    own = draft.carer.user_id is not None and draft.carer.user_id == user.pk
+    own = selectors.is_own(user, draft.carer)
     return {
         "id": draft.pk,
         "carer_id": draft.carer_id,
@@ -257,7 +260,14 @@ def due_mine(request: HttpRequest) -> Any:
 def due_in_family(request: HttpRequest, family_id: uuid.UUID) -> Any:
     """For staff going through questionnaires with a family (e.g. a facilitator in class)."""
     return [
-        {"carer_id": carer.pk, "carer_name": carer.given_name, "due": [due_out(d) for d in due]}
+        {
+            "carer_id": carer.pk,
+            "carer_name": carer.given_name,
+            "due": [
+                due_out(item if selectors.is_own(request.user, carer) else item.in_class())
+                for item in due
+            ],
+        }
         for carer, due in selectors.due_in_family(request.user, family_id).items()
     ]
 

@@ -27,21 +27,19 @@ def with_carer(request: HttpRequest, carer_id: Any) -> HttpResponse:
     """What this parent can answer now, to go through together."""
     carer = flow.class_carer(request.user, carer_id)
     dues = selectors.due_for_carer(carer)
-    begun_in_class = flow.class_drafts(dues)
-    # A draft the parent began on their own is theirs to finish: listed, but not opened here.
-    alone = [d for d in dues if d.draft_id is not None and d.draft_id not in begun_in_class]
-    together = [d for d in dues if d not in alone]
+    # What the parent began on their own phone stays private to them: named, never opened or
+    # added to here. Going through it together starts a separate set of answers.
+    alone = [due for due in dues if due.draft_id is not None]
     return render(
         request,
         "questionnaires/with_carer.html",
         {
             "carer": carer,
             "cards": flow.cards(
-                together,
+                [due.in_class() for due in dues],
                 url=lambda due: reverse(
                     "questionnaires:start_with", args=[carer.pk, due.instrument_key, due.point]
                 ),
-                started=lambda due: due.draft_id is not None,
             ),
             "own_drafts": flow.cards(alone, url=lambda due: ""),
         },
@@ -52,8 +50,7 @@ def with_carer(request: HttpRequest, carer_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start_with(request: HttpRequest, carer_id: Any, key: str, point: str) -> HttpResponse:
     carer = flow.class_carer(request.user, carer_id)
-    due = flow.find_due(selectors.due_for_carer(carer), key, point)
+    due = flow.find_due(selectors.due_for_carer(carer), key, point).in_class()
     if due.draft_id is not None:
-        # Carry on a draft begun in class; one the parent began alone stays theirs (a 404).
         return redirect("questionnaires:resume", due.draft_id)
     return start_answering(request, carer=carer, due=due, in_class=True)

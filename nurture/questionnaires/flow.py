@@ -222,10 +222,6 @@ def help_parts(lines: Iterable[str]) -> list[list[Part]]:
 # --- Who answers: the carer, or a facilitator of the family's course in class -------------------
 
 
-def is_own(user: Any, carer: Carer) -> bool:
-    return carer.user_id is not None and carer.user_id == getattr(user, "pk", None)
-
-
 def own_carer(user: Any) -> Carer:
     """The parent's own carer record (a parent answers for themselves only)."""
     carer = Carer.objects.filter(user=user).select_related("family__health_visitor").first()
@@ -242,22 +238,10 @@ def class_carer(user: Any, carer_id: Any) -> Carer:
     return carer
 
 
-def class_drafts(dues: Iterable[Due]) -> set[Any]:
-    """Of these questionnaires' drafts, those begun with staff (which staff may carry on)."""
-    ids = [due.draft_id for due in dues if due.draft_id is not None]
-    if not ids:
-        return set()
-    return set(
-        Response.objects.filter(pk__in=ids, administered_by__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
-
-
 def draft_to_answer(user: Any, response_id: Any) -> tuple[Response, bool]:
     """A draft to carry on, and whether it is being answered in class (by staff)."""
     draft = selectors.draft_for(user, response_id)
-    if is_own(user, draft.carer):
+    if selectors.is_own(user, draft.carer):
         return draft, False
     if draft.administered_by_id is None or not policy.can_answer_in_class(user, draft.carer):
         raise Http404("Not found.")
@@ -273,7 +257,7 @@ def finished(user: Any, response_id: Any, *, client_id: Any = None) -> tuple[Res
     if client_id is not None:
         rows = rows.filter(client_id=client_id)
     response = policy.get_visible_or_404(rows, pk=response_id)
-    if is_own(user, response.carer):
+    if selectors.is_own(user, response.carer):
         return response, False
     if response.administered_by_id == getattr(user, "pk", None) and policy.can_answer_in_class(
         user, response.carer

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -95,7 +95,21 @@ class Due:
     opens_at: datetime
     closes_at: datetime | None
     draft_id: uuid.UUID | None = None
-    """An answer in progress, to resume."""
+    """The carer's own answers in progress, to resume: private to them."""
+    class_draft_id: uuid.UUID | None = None
+    """Answers in progress begun in class with staff, to carry on with there."""
+    class_version: str = ""
+
+    def in_class(self) -> Due:
+        """This questionnaire as staff going through it in class see it: with the draft begun
+        in class, never the carer's own (which stays private to them)."""
+        return replace(
+            self,
+            draft_id=self.class_draft_id,
+            version=self.class_version or self.version,
+            class_draft_id=None,
+            class_version="",
+        )
 
 
 def schedules(provider_ids: Iterable[int]) -> dict[int, list[tuple[str, str, bool]]]:
@@ -130,14 +144,19 @@ def due_for_carers(carers: Iterable[Carer], *, now: datetime) -> dict[uuid.UUID,
     }
     plans = schedules(providers.values())
     enrolments = _enrolments(family_ids)
-    answered: dict[tuple[Any, ...], tuple[str, Any, str]] = {}
+    submitted: set[tuple[Any, ...]] = set()
+    drafts: dict[tuple[Any, ...], tuple[Any, str]] = {}
+    """(carer, enrolment, point, key, begun in class?) -> (draft id, version)"""
     for row in Response.objects.filter(
         carer__in=[carer.pk for carer in carers], enrolment__in=[e.pk for e in enrolments]
     ).values("id", "carer_id", "enrolment_id", "point", "instrument_key", "status",
-             "instrument_version"):  # fmt: skip
+             "instrument_version", "administered_by_id"):  # fmt: skip
         found = (row["carer_id"], row["enrolment_id"], row["point"], row["instrument_key"])
-        if answered.get(found, ("",))[0] != ResponseStatus.SUBMITTED:
-            answered[found] = (row["status"], row["id"], row["instrument_version"])
+        if row["status"] == ResponseStatus.SUBMITTED:
+            submitted.add(found)
+        else:
+            in_class = row["administered_by_id"] is not None
+            drafts[(*found, in_class)] = (row["id"], row["instrument_version"])
     packs = registry()
     due: dict[uuid.UUID, list[Due]] = {carer.pk: [] for carer in carers}
     for enrolment in enrolments:
@@ -158,11 +177,11 @@ def due_for_carers(carers: Iterable[Carer], *, now: datetime) -> dict[uuid.UUID,
                 instrument = packs.latest(key)
                 if window is None or instrument is None or not window.is_open(now):
                     continue
-                status, response_id, version = answered.get(
-                    (carer.pk, enrolment.pk, point, key), ("", None, instrument.version)
-                )
-                if status == ResponseStatus.SUBMITTED:
+                found = (carer.pk, enrolment.pk, point, key)
+                if found in submitted:
                     continue
+                own_id, own_version = drafts.get((*found, False), (None, None))
+                class_id, class_version = drafts.get((*found, True), (None, None))
                 due[carer.pk].append(
                     Due(
                         carer_id=carer.pk,
@@ -170,13 +189,15 @@ def due_for_carers(carers: Iterable[Carer], *, now: datetime) -> dict[uuid.UUID,
                         enrolment_id=enrolment.pk,
                         point=point,
                         instrument_key=key,
-                        version=version,
+                        version=own_version or instrument.version,
                         title=instrument.parent_title,
                         optional=optional,
                         online_only=instrument.online_only,
                         opens_at=window.opens,
                         closes_at=window.closes,
-                        draft_id=response_id,
+                        draft_id=own_id,
+                        class_draft_id=class_id,
+                        class_version=class_version or instrument.version,
                     )
                 )
     return due

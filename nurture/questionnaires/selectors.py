@@ -90,15 +90,23 @@ def enrolment_for(carer: Carer, enrolment_id: Any) -> Enrolment | None:
     )
 
 
+def is_own(user: Person, carer: Carer) -> bool:
+    """Whether this is the carer's own login (not staff answering with them)."""
+    return carer.user_id is not None and carer.user_id == user.pk
+
+
 def draft_for(user: Person, response_id: Any) -> Response:
-    """An answer in progress, to resume: for the carer, or the staff going through it."""
+    """An answer in progress, to resume: for the carer, or staff carrying on one begun in class
+    (the carer's own answers in progress are private to them)."""
     draft = policy.get_visible_or_404(
         Response.objects.filter(status=ResponseStatus.DRAFT).select_related(
             "carer__family", "enrolment"
         ),
         pk=response_id,
     )
-    if not policy.can_answer_for(user, draft.carer):
+    if not policy.can_answer_for(user, draft.carer) or (
+        not is_own(user, draft.carer) and draft.administered_by_id is None
+    ):
         raise Http404("Not found.")
     return draft
 

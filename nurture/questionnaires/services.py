@@ -98,10 +98,14 @@ def _stored(answers: Mapping[int, int]) -> dict[str, int]:
     return {str(number): choice for number, choice in sorted(answers.items())}
 
 
-def _open_draft(carer: Carer, key: str, point: str, enrolment: Any) -> Response | None:
+def _open_draft(
+    carer: Carer, key: str, point: str, enrolment: Any, *, in_class: bool
+) -> Response | None:
+    """The answers in progress to add to: the carer's own, or those begun in class with staff.
+    The two never mix, so what staff send and see in class never includes the carer's own."""
     return Response.objects.filter(
         carer=carer, status=ResponseStatus.DRAFT, instrument_key=key, point=point,
-        enrolment=enrolment,
+        enrolment=enrolment, administered_by__isnull=not in_class,
     ).first()  # fmt: skip
 
 
@@ -169,12 +173,15 @@ def save_draft(
     now = now or timezone.now()
     carer = _lock(carer, actor)
     instrument = instrument_for(instrument_key, version)
-    draft = _open_draft(carer, instrument_key, point, enrolment)
+    administered_by = _administered(actor, carer)
+    draft = _open_draft(
+        carer, instrument_key, point, enrolment, in_class=administered_by is not None
+    )
     _check_target(actor, carer, instrument, point, enrolment, draft=draft, now=now)
     given = _parse(instrument, answers, complete=False)
     if draft is None:
         draft = _new_response(carer, instrument, point, enrolment)
-        draft.administered_by = _administered(actor, carer)
+        draft.administered_by = administered_by
         action = "outcome_response.started"
     else:
         action = "outcome_response.draft_saved"
@@ -249,7 +256,10 @@ def submit_response(
             status=ResponseStatus.SUBMITTED,
         ).exists():  # fmt: skip
             raise Conflict({"instrument": "This questionnaire has already been answered."})
-        draft = _open_draft(carer, instrument_key, point, enrolment)
+        administered_by = administered_by or _administered(actor, carer)
+        draft = _open_draft(
+            carer, instrument_key, point, enrolment, in_class=administered_by is not None
+        )
         _check_target(actor, carer, instrument, point, enrolment, draft=draft, now=now)
         result = scoring.score(
             instrument,
@@ -264,9 +274,7 @@ def submit_response(
         response.total = result.total
         response.band = result.band
         response.needs_follow_up = response.needs_follow_up or result.needs_alert
-        response.administered_by = (
-            administered_by or _administered(actor, carer) or response.administered_by
-        )
+        response.administered_by = administered_by or response.administered_by
         response.submitted_at = now
         response.save()
         record(

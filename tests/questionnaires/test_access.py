@@ -216,6 +216,35 @@ def test_a_facilitator_never_receives_answers(course: Course) -> None:
     assert _get(outsider, f"/families/{course.family.pk}/questionnaires/due").status_code == 404
 
 
+def test_a_parents_own_draft_never_reaches_a_facilitator_in_class(course: Course) -> None:
+    """The parent answers question 9 on her phone; in class, the facilitator's saves and what
+    comes back are only what was answered together: no help block, no "9" in answered, and
+    the parent's draft is neither read nor added to."""
+    parent = api_client_for(course.world.users["parent_a"])
+    own = parent.post(
+        "/api/v1/responses/drafts",
+        _body(course, {"1": 1, "9": 2}),
+        content_type="application/json",
+    ).json()
+    assert own["help"]["show_help"] is True
+    facilitator = api_client_for(course.world.users["facilitator_a"])
+    [carer] = _get(facilitator, f"/families/{course.family.pk}/questionnaires/due").json()
+    phq9_due = next(due for due in carer["due"] if due["instrument"] == "phq9")
+    assert phq9_due["draft_id"] is None  # the parent's draft is not named to staff
+    assert _get(facilitator, f"/responses/drafts/{own['id']}").status_code == 404
+    body = _body(course, {"2": 0}, carer_id=str(course.carer.pk))
+    in_class = facilitator.post("/api/v1/responses/drafts", body, content_type="application/json")
+    assert in_class.status_code == 200, in_class.content
+    reply = in_class.json()
+    assert reply["id"] != own["id"]
+    assert (reply["answered"], reply["answers"], reply["help"]) == ([2], None, None)
+    assert Response.objects.get(pk=own["id"]).answers == {"1": 1, "9": 2}
+    again = _get(facilitator, f"/families/{course.family.pk}/questionnaires/due").json()
+    assert next(d for d in again[0]["due"] if d["instrument"] == "phq9")["draft_id"] == reply["id"]
+    mine = _get(parent, "/questionnaires/due").json()
+    assert next(d for d in mine if d["instrument"] == "phq9")["draft_id"] == own["id"]
+
+
 def test_bad_answers_are_422_naming_the_field(course: Course) -> None:
     client = api_client_for(course.world.users["parent_a"])
     body = _body(course, answers([0] * 8))

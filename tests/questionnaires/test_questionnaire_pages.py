@@ -295,13 +295,18 @@ def test_a_parents_own_draft_stays_theirs(course: Course) -> None:
     facilitator = client_for(course.world.users["facilitator_a"])
     listing = facilitator.get(f"/questionnaires/with/{course.carer.pk}/").text
     assert "Started on their own" in listing
-    for path in (
-        f"/questionnaires/with/{course.carer.pk}/phq9/baseline/",
-        question_path(draft, 1),
-        check_path(draft),
-        f"/questionnaires/answer/{draft.pk}/",
-    ):
+    for path in (question_path(draft, 1), check_path(draft), f"/questionnaires/answer/{draft.pk}/"):
         assert facilitator.get(path, follow=True).status_code == 404, path
+    # Going through it together in class starts afresh, beside the parent's own answers.
+    start = f"/questionnaires/with/{course.carer.pk}/phq9/baseline/"
+    first = facilitator.get(start)
+    assert first.status_code == 200 and "checked" not in first.text
+    facilitator.post(start, {"answer": "0", "next": "1"})
+    in_class = Response.objects.get(administered_by=course.world.users["facilitator_a"])
+    assert in_class.pk != draft.pk and in_class.answers == {"1": 0}
+    draft.refresh_from_db()
+    assert draft.answers == {"1": 2} and draft.administered_by is None
+    assert facilitator.get(start)["Location"].endswith(f"/questionnaires/answer/{in_class.pk}/")
 
 
 # --- Who may open what ---------------------------------------------------------------------------
