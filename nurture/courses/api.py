@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field
 
 from nurture import policy
@@ -25,9 +25,9 @@ from nurture.courses.api_sessions import SessionOut, within_two_years
 from nurture.courses.api_sessions import router as sessions_router
 from nurture.courses.models import CourseRun, CourseTemplate, Offer
 from nurture.lib.errors import DomainError
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
-from nurture.lib.schemas import PatchSchema
-from nurture.referrals.api import Id, api_field_names
+from nurture.lib.schemas import Id, PatchSchema, api_field_names
 
 router = Router(tags=["courses"], auth=API_AUTH)
 
@@ -215,7 +215,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
 
 
 @router.get("/runs", response=list[RunOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def runs(request: HttpRequest, include_closed: bool = False) -> Any:
     """Runs you may see, soonest first (facilitators: their own; parents: theirs)."""
     return selectors.run_list(request.user, include_closed=include_closed)

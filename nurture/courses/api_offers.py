@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from nurture import policy
@@ -18,8 +18,9 @@ from nurture.allocation import places
 from nurture.courses import selectors
 from nurture.courses.capacity import Joining, joining
 from nurture.courses.models import Enrolment, Offer, OfferStatus
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
-from nurture.referrals.api import Note
+from nurture.lib.schemas import Note
 
 router = Router(tags=["offers and enrolments"], auth=API_AUTH)
 
@@ -179,7 +180,7 @@ def offer_out(user: Any, offer_id: Any) -> Offer:
 
 
 @router.get("/offers", response=list[OfferWithRunOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def offers(request: HttpRequest) -> Any:
     """Offers waiting for a reply that you may see (a parent: their own), soonest to expire
     first."""

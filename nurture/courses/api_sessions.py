@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -15,19 +15,20 @@ from nurture import policy
 from nurture.accounts.authentication import API_AUTH
 from nurture.courses import registers, selectors, services
 from nurture.courses.models import AttendanceStatus, RegisterSave, Session
+from nurture.lib import time_ranges
 from nurture.lib.errors import Conflict, DomainError
 from nurture.lib.problems import Problem
-from nurture.referrals.api import Note, api_field_names
+from nurture.lib.schemas import Id, Note, api_field_names
 
 router = Router(tags=["sessions and registers"], auth=API_AUTH)
 
-LONGEST_PLAN = timedelta(days=2 * 365)
-
 
 def within_two_years(field: str, when: datetime) -> None:
-    """Far-future dates are a typing slip (and would overflow the calendar)."""
-    if when > timezone.now() + LONGEST_PLAN:
-        raise DomainError({field: "Choose a date within the next two years."})
+    """Far-future dates are a typing slip (and would overflow the calendar). The day is the
+    sender's own (no conversion, which itself overflows at the ends of the calendar)."""
+    problem = time_ranges.planned_problem(when.date(), today=timezone.localdate())
+    if problem:
+        raise DomainError({field: problem})
 
 
 # --- Schemas ----------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class ReopenIn(Schema):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _managed_session(user: Any, session_id: int) -> Session:
+def _managed_session(user: Any, session_id: Id) -> Session:
     """A session of a run this user manages; anything else is a 404."""
     session = selectors.session_detail(user, session_id)
     if not policy.can_manage_run(user, session.run):
@@ -156,7 +157,7 @@ def _register_out(register: selectors.Register, **extra: Any) -> dict[str, Any]:
 @router.post(
     "/sessions/{int:session_id}/move", response={200: SessionOut, 404: Problem, 422: Problem}
 )
-def session_move(request: HttpRequest, session_id: int, payload: MoveIn) -> Any:
+def session_move(request: HttpRequest, session_id: Id, payload: MoveIn) -> Any:
     """Service managers: move one session, keeping the weeks in order."""
     session = _managed_session(request.user, session_id)
     within_two_years("starts_at", payload.starts_at)
@@ -168,7 +169,7 @@ def session_move(request: HttpRequest, session_id: int, payload: MoveIn) -> Any:
 @router.post(
     "/sessions/{int:session_id}/cancel", response={200: CancelOut, 404: Problem, 422: Problem}
 )
-def session_cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> Any:
+def session_cancel(request: HttpRequest, session_id: Id, payload: CancelIn) -> Any:
     """Service managers: cancel one session; by default a replacement week is added."""
     session = _managed_session(request.user, session_id)
     replacement = services.session_cancel(
@@ -187,7 +188,7 @@ def session_cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> 
 
 
 @router.get("/sessions/{int:session_id}/register", response={200: RegisterOut, 404: Problem})
-def register_get(request: HttpRequest, session_id: int) -> Any:
+def register_get(request: HttpRequest, session_id: Id) -> Any:
     """The session's register: the run's facilitators and the provider's managers."""
     return _register_out(selectors.register_for(request.user, session_id))
 
@@ -196,7 +197,7 @@ def register_get(request: HttpRequest, session_id: int) -> Any:
     "/sessions/{int:session_id}/register",
     response={200: RegisterSavedOut, 404: Problem, 409: Problem, 422: Problem},
 )
-def register_put(request: HttpRequest, session_id: int, payload: RegisterIn) -> Any:
+def register_put(request: HttpRequest, session_id: Id, payload: RegisterIn) -> Any:
     """Save the register. Sending the same save_id again stores nothing more (200 both
     times, with stored false the second time)."""
     register = selectors.register_for(request.user, session_id)
@@ -234,7 +235,7 @@ def register_put(request: HttpRequest, session_id: int, payload: RegisterIn) -> 
     "/sessions/{int:session_id}/register/reopen",
     response={200: RegisterOut, 404: Problem, 422: Problem},
 )
-def register_reopen(request: HttpRequest, session_id: int, payload: ReopenIn) -> Any:
+def register_reopen(request: HttpRequest, session_id: Id, payload: ReopenIn) -> Any:
     """Service managers: reopen a locked register for changes, with a reason."""
     session = _managed_session(request.user, session_id)
     registers.register_reopen(actor=request.user, session=session, reason=payload.reason)

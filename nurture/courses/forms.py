@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from nurture.courses.models import DEFAULT_WEEK_PLAN, AttendanceStatus, CourseTemplate
 from nurture.courses.registers import Mark
+from nurture.lib import time_ranges
+from nurture.lib.form_fields import ModelChoiceField, ModelMultipleChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -33,6 +35,13 @@ class DateTimeMixin:
     """A form with ``date`` and ``time`` fields read together as one local time."""
 
     cleaned_data: dict[str, Any]
+
+    def clean_date(self) -> date:
+        day: date = self.cleaned_data["date"]
+        problem = time_ranges.planned_problem(day, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def starts_at(self) -> datetime:
         return _at(self.cleaned_data["date"], self.cleaned_data["time"])
@@ -90,10 +99,10 @@ class FacilitatorsMixin:
 
 
 class RunForm(DateTimeMixin, FacilitatorsMixin, forms.Form):
-    template: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    template: ModelChoiceField = ModelChoiceField(
         label="Course", queryset=None, empty_label="Choose a course"
     )
-    venue: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    venue: ModelChoiceField = ModelChoiceField(
         label="Venue", queryset=None, empty_label="Choose a venue"
     )
     date = forms.DateField(
@@ -102,7 +111,7 @@ class RunForm(DateTimeMixin, FacilitatorsMixin, forms.Form):
         help_text="The sessions follow weekly, skipping bank holidays.",
     )
     time = forms.TimeField(label="Start time", widget=TIME_INPUT, initial="10:00")
-    facilitators: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    facilitators: ModelMultipleChoiceField = ModelMultipleChoiceField(
         label="Facilitators",
         queryset=None,
         required=False,
@@ -121,7 +130,7 @@ class RunForm(DateTimeMixin, FacilitatorsMixin, forms.Form):
 
 class RunUpdateForm(FacilitatorsMixin, forms.Form):
     capacity = forms.IntegerField(label="Places (families)", min_value=1, max_value=30)
-    facilitators: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    facilitators: ModelMultipleChoiceField = ModelMultipleChoiceField(
         label="Facilitators",
         queryset=None,
         required=False,

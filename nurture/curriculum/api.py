@@ -19,6 +19,7 @@ from nurture.accounts.authentication import API_AUTH
 from nurture.curriculum import selectors
 from nurture.curriculum.models import BodyArea, Ritual, Routine, RoutineStep, Stroke
 from nurture.lib.problems import Problem
+from nurture.lib.schemas import Id
 
 router = Router(tags=["curriculum"], auth=API_AUTH)
 
@@ -154,7 +155,7 @@ def routines(request: HttpRequest) -> Any:
 
 
 @router.get("/curriculum/weeks/{int:week}", response={200: WeekOut, 404: Problem})
-def week(request: HttpRequest, week: int, provider: int | None = None) -> Any:
+def week(request: HttpRequest, week: int, provider: Id | None = None) -> Any:
     """The stroke cards of a course week on the plan this person follows (a parent: their
     course's; staff: their provider's, or ``provider`` if they work for several)."""
     followed = selectors.plan_followed_by(request.user, provider=provider)

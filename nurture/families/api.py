@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator, Field
 
 from nurture import policy
@@ -20,8 +20,9 @@ from nurture.accounts.models import User
 from nurture.families import selectors, services
 from nurture.families.models import Baby, Carer, Family, Language
 from nurture.lib.errors import DomainError
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
-from nurture.lib.schemas import PatchSchema
+from nurture.lib.schemas import Id, PatchSchema
 
 router = Router(tags=["families"], auth=API_AUTH)
 
@@ -106,7 +107,7 @@ class CarerOut(Schema):
 class FamilyOut(Schema):
     id: uuid.UUID
     provider_id: int
-    health_visitor_id: int | None
+    health_visitor_id: Id | None
     postcode: str
     notes: str | None = Field(description="Staff notes; null for parents.")
     carers: list[CarerOut]
@@ -177,10 +178,10 @@ class FamilyIn(Schema):
     id: uuid.UUID | None = Field(
         default=None, description="Client-generated id: sending it again stores once."
     )
-    provider_id: int | None = Field(
+    provider_id: Id | None = Field(
         default=None, description="Needed only when you work for more than one provider."
     )
-    health_visitor_id: int | None = None
+    health_visitor_id: Id | None = None
     postcode: str = Field(default="", max_length=10)
     notes: str = Field(default="", max_length=2000)
     carer: CarerIn
@@ -192,7 +193,7 @@ class FamilyPatch(PatchSchema):
 
     postcode: str | None = Field(default=None, max_length=10)
     notes: str | None = Field(default=None, max_length=2000)
-    health_visitor_id: int | None = None
+    health_visitor_id: Id | None = None
 
 
 @contextmanager
@@ -235,7 +236,7 @@ def _baby_details(payload: BabyIn | BabyPatch, base: dict[str, Any]) -> services
 
 
 @router.get("/families", response=list[FamilyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def families(request: HttpRequest) -> Any:
     return selectors.family_list(request.user)
 
@@ -321,7 +322,7 @@ def carer_update(request: HttpRequest, carer_id: uuid.UUID, payload: CarerPatch)
 
 
 @router.get("/babies", response=list[BabyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def babies(request: HttpRequest) -> Any:
     return selectors.baby_list(request.user)
 

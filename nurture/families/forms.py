@@ -10,6 +10,7 @@ from django.utils import timezone
 from nurture.families.models import Carer, Language
 from nurture.families.services import BabyDetails, CarerDetails
 from nurture.families.validation import birth_details_problems, mobile_problem
+from nurture.lib.form_fields import ModelChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -108,7 +109,7 @@ class FamilyForm(forms.Form):
     )
 
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
-    health_visitor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    health_visitor: ModelChoiceField = ModelChoiceField(
         label="Named health visitor", queryset=None, required=False
     )
     notes = forms.CharField(

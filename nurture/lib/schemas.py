@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, ClassVar
 
 from ninja import Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
+
+from nurture.lib.errors import DomainError
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""A database id: 64-bit, so a bigger number is a field error, not a database overflow."""
+Note = Annotated[str, Field(max_length=300)]
+
+
+@contextmanager
+def api_field_names(**renames: str) -> Iterator[None]:
+    """Name fields as the API client sent them (the services use the forms' names)."""
+    try:
+        yield
+    except DomainError as error:
+        error.errors = {renames.get(key, key): message for key, message in error.errors.items()}
+        raise
+
+
+def person_name(user: Any) -> str | None:
+    return user.display_name() if user is not None else None
 
 
 class PatchSchema(Schema):

@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from nurture import policy
 from nurture.accounts.authentication import API_AUTH
 from nurture.courses import calendar_links
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
 from nurture.notify import selectors
@@ -110,7 +111,7 @@ def _link(enrolment: Any) -> dict[str, str]:
 
 
 @router.get("/families/{uuid:family_id}/messages", response={200: list[MessageOut], 404: Problem})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def family_messages(request: HttpRequest, family_id: uuid.UUID) -> Any:
     """Staff: every message to a family, newest first."""
     _staff_only(request)
@@ -119,7 +120,7 @@ def family_messages(request: HttpRequest, family_id: uuid.UUID) -> Any:
 
 
 @router.get("/runs/{uuid:run_id}/messages", response={200: list[MessageOut], 404: Problem})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def run_messages(request: HttpRequest, run_id: uuid.UUID) -> Any:
     """Staff: a course's messages to the families on it you may see, newest first."""
     _staff_only(request)

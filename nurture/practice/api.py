@@ -11,11 +11,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from nurture.accounts.authentication import API_AUTH
 from nurture.lib.errors import DomainError
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
 from nurture.practice import plans, selectors, services
 from nurture.practice.checks import rules_config_for
@@ -240,7 +241,7 @@ def _session_data(payload: SessionIn) -> services.SessionData:
 
 
 @router.get("/babies/{uuid:baby_id}/practice-sessions", response=list[SessionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def sessions(request: HttpRequest, baby_id: uuid.UUID) -> Any:
     """The baby's practice sessions, latest first, with their cue events and who logged them."""
     baby = selectors.practice_baby(request.user, baby_id)
@@ -266,7 +267,7 @@ def session_get(request: HttpRequest, session_id: uuid.UUID) -> Any:
 
 
 @router.get("/babies/{uuid:baby_id}/diary", response=list[DiaryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def diary(request: HttpRequest, baby_id: uuid.UUID) -> Any:
     """The baby's diary, latest first; each entry names the carer who logged it."""
     baby = selectors.practice_baby(request.user, baby_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import (
@@ -162,8 +163,11 @@ class BabyInsights:
 def baby_insights(baby: Baby) -> BabyInsights:
     """Everything on the insights page for a baby the caller has already checked the user may
     see (``practice.selectors.practice_baby``). About ten queries, whatever the history."""
+    # A session stored before the baby's birth (a wrong phone clock, or an edge date from
+    # before the ranges were checked) must not become "when practice began".
+    born = timezone.make_aware(datetime.combine(baby.date_of_birth, time.min))
     summary = Session.objects.filter(baby=baby).aggregate(
-        total=Count("pk"), first=Min("started_at")
+        total=Count("pk"), first=Min("started_at", filter=Q(started_at__gte=born))
     )
     began = timezone.localdate(summary["first"]) if summary["first"] else None
     ids = selectors.recent_session_ids(baby, BEST_TIMES_SESSIONS)

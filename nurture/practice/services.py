@@ -20,6 +20,7 @@ from django.utils import timezone
 from nurture import policy
 from nurture.audit.services import record
 from nurture.families.models import Baby, Carer
+from nurture.lib import time_ranges
 from nurture.lib.errors import DomainError
 from nurture.practice.cues import Cue, CueDetails, effective_cue
 from nurture.practice.engine import EventRejected, Session
@@ -140,18 +141,26 @@ def _check_events(data: SessionData, stored: list[CueEvent]) -> None:
         raise DomainError({"outcome": "A session with a stress sign ends stopped, for stress."})
 
 
-def _check_session(data: SessionData) -> SessionData:
+def _check_session(data: SessionData, *, born: date) -> SessionData:
     """Check a session; with the engine's record, how it ended and its areas and strokes
     come from replaying it (the browser may leave them out)."""
-    problems: dict[str, str] = {}
+    problems = time_ranges.session_problems(
+        data.started_at, data.ended_at, now=timezone.now(), born=born
+    )
+    if not problems:
+        for index, event in enumerate(data.events):
+            problem = time_ranges.during_problem(
+                event.at, started_at=data.started_at, ended_at=data.ended_at
+            )
+            if problem:
+                problems[f"events.{index}.at"] = problem
+                break
     if (data.outcome or data.engine is None) and data.outcome not in Outcome.values:
         problems["outcome"] = "Choose completed, paused_and_resumed or stopped."
     if data.outcome == Outcome.STOPPED and data.stop_reason not in StopReason.values:
         problems["stop_reason"] = "Say why the session stopped."
     if data.outcome != Outcome.STOPPED and data.stop_reason:
         problems["stop_reason"] = "Only a stopped session has a reason."
-    if data.ended_at < data.started_at:
-        problems["ended_at"] = "A session cannot end before it starts."
     if data.readiness is not None:
         try:
             Readiness.from_dict(data.readiness)
@@ -235,7 +244,7 @@ def session_save(*, actor: Any, baby: Baby, data: SessionData) -> tuple[Practice
     new_events = [event for event in data.events if event.id not in known_ids]
     if existing is not None and not new_events:
         return _resent(actor, existing, data.notes), False
-    data = _check_session(data)
+    data = _check_session(data, born=baby.date_of_birth)
     if existing is not None:
         stored = list(CueEvent.objects.filter(session_id=data.id))
         _check_events(replace(data, events=new_events), stored)

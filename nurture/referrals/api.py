@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from nurture import policy
@@ -24,31 +22,14 @@ from nurture.allocation import selectors as allocation_selectors
 from nurture.allocation import services as allocation_services
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError
+from nurture.lib.pagination import Pages
 from nurture.lib.problems import Problem
-from nurture.lib.schemas import PatchSchema
+from nurture.lib.schemas import Id, Note, PatchSchema, person_name
 from nurture.referrals import selectors, services
 from nurture.referrals.models import PreferredTime, Priority, Reason, Referral
 from nurture.referrals.models import Status as ReferralStatus
 
 router = Router(tags=["referrals"], auth=API_AUTH)
-
-# Database ids are 64-bit; a bigger number is a field error, not a database overflow.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Note = Annotated[str, Field(max_length=300)]
-
-
-@contextmanager
-def api_field_names(**renames: str) -> Iterator[None]:
-    """Name fields as the API client sent them (the services use the forms' names)."""
-    try:
-        yield
-    except DomainError as error:
-        error.errors = {renames.get(key, key): message for key, message in error.errors.items()}
-        raise
-
-
-def person_name(user: Any) -> str | None:
-    return user.display_name() if user is not None else None
 
 
 def _sees_reasons(referral: Referral, context: dict[str, Any]) -> bool:
@@ -277,7 +258,7 @@ def _details(referral: Referral) -> services.ReferralDetails:
 
 
 @router.get("/referrals", response=list[ReferralOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def referrals(request: HttpRequest, status: str | None = None) -> Any:
     """Referrals you may see, newest first; filter with ?status= (received, eligible,
     waiting, offered, enrolled, completed, declined, withdrawn, not_eligible)."""

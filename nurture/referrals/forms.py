@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from nurture.lib.form_fields import ModelMultipleChoiceField
 from nurture.referrals.models import PreferredTime, Priority, Reason
 from nurture.referrals.services import ReferralDetails
 
@@ -26,7 +27,7 @@ class ReferralForm(forms.Form):
     consent_to_contact = forms.BooleanField(
         label="The family agreed to be contacted about a course", required=False
     )
-    preferred_venues: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    preferred_venues: ModelMultipleChoiceField = ModelMultipleChoiceField(
         label="Venues the family can get to (optional)",
         queryset=None,
         required=False,

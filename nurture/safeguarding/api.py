@@ -20,6 +20,7 @@ from nurture import policy
 from nurture.accounts.authentication import API_AUTH
 from nurture.accounts.models import Provider
 from nurture.lib.problems import Problem
+from nurture.lib.schemas import Id, person_name
 from nurture.outcomes.models import (
     AlertAction,
     AlertOutcome,
@@ -30,7 +31,6 @@ from nurture.outcomes.models import (
 )
 from nurture.questionnaires import config
 from nurture.questionnaires.packs import registry
-from nurture.referrals.api import person_name
 from nurture.safeguarding import alerts, bodymap, concerns
 from nurture.safeguarding import selectors as safeguarding_selectors
 
@@ -189,7 +189,7 @@ class ConcernIn(Schema):
     informed: str = Field(max_length=concerns.TEXT_LIMIT)
     review_on: date
     baby_id: uuid.UUID | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     facilitator_instruction: str = Field(default="", max_length=concerns.INSTRUCTION_LIMIT)
 
 
@@ -289,7 +289,7 @@ def run_flags(request: HttpRequest, run_id: uuid.UUID) -> Any:
 
 
 class SettingsIO(Schema):
-    duty_clinician_id: int | None = None
+    duty_clinician_id: Id | None = None
     escalation_hours: int = Field(default=4, ge=1, le=72)
     help_text: str = Field(default="", max_length=2000)
     facilitator_instruction: str = Field(default="", max_length=300)
@@ -311,7 +311,7 @@ class ThresholdIn(Schema):
     total: int | None = Field(ge=0, le=1000, description="null: use the questionnaire's own.")
 
 
-def _provider(user: Any, provider_id: int) -> Provider:
+def _provider(user: Any, provider_id: Id) -> Provider:
     provider = policy.get_visible_or_404(policy.providers_visible_to(user), pk=provider_id)
     if not policy.can_configure_outcomes(user, provider.pk):
         raise Http404("Not found.")
@@ -325,7 +325,7 @@ def _settings_out(row: OutcomesSettings) -> dict[str, Any]:
 @router.get(
     "/providers/{int:provider_id}/outcomes-settings", response={200: SettingsIO, 404: Problem}
 )
-def settings_get(request: HttpRequest, provider_id: int) -> Any:
+def settings_get(request: HttpRequest, provider_id: Id) -> Any:
     return _settings_out(OutcomesSettings.for_provider(_provider(request.user, provider_id).pk))
 
 
@@ -333,7 +333,7 @@ def settings_get(request: HttpRequest, provider_id: int) -> Any:
     "/providers/{int:provider_id}/outcomes-settings",
     response={200: SettingsIO, 404: Problem, 422: Problem},
 )
-def settings_put(request: HttpRequest, provider_id: int, payload: SettingsIO) -> Any:
+def settings_put(request: HttpRequest, provider_id: Id, payload: SettingsIO) -> Any:
     provider = _provider(request.user, provider_id)
     row = config.settings_update(
         actor=request.user, provider=provider, data=config.SettingsData(**payload.model_dump())
@@ -345,7 +345,7 @@ def settings_put(request: HttpRequest, provider_id: int, payload: SettingsIO) ->
     "/providers/{int:provider_id}/outcomes-schedule",
     response={200: ScheduleIn, 404: Problem, 422: Problem},
 )
-def schedule_put(request: HttpRequest, provider_id: int, payload: ScheduleIn) -> Any:
+def schedule_put(request: HttpRequest, provider_id: Id, payload: ScheduleIn) -> Any:
     """Which questionnaires are given when. An empty list goes back to the default schedule."""
     provider = _provider(request.user, provider_id)
     config.schedule_set(
@@ -365,7 +365,7 @@ def schedule_put(request: HttpRequest, provider_id: int, payload: ScheduleIn) ->
     "/providers/{int:provider_id}/referral-thresholds/{key}",
     response={200: ThresholdIn, 404: Problem, 422: Problem},
 )
-def threshold_put(request: HttpRequest, provider_id: int, key: str, payload: ThresholdIn) -> Any:
+def threshold_put(request: HttpRequest, provider_id: Id, key: str, payload: ThresholdIn) -> Any:
     provider = _provider(request.user, provider_id)
     config.threshold_set(
         actor=request.user, provider=provider, instrument_key=key, total=payload.total

@@ -20,6 +20,7 @@ from nurture import policy
 from nurture.accounts.models import User
 from nurture.audit.services import record
 from nurture.families.models import Baby, Family
+from nurture.lib import time_ranges
 from nurture.lib.errors import Conflict, DomainError
 from nurture.outcomes.models import SafeguardingConcern
 from nurture.safeguarding import bodymap
@@ -62,13 +63,17 @@ def _check(data: ConcernData, family: Family, today: date) -> dict[str, str]:
         problems["regions"] = "Mark each part of the body once."
     if data.review_on < today:
         problems["review_on"] = "Choose today or a later date for the review."
-    if data.seen_at is not None and data.seen_at > timezone.now():
-        problems["seen_at"] = "This cannot be in the future."
-    if (
-        data.baby_id is not None
-        and not Baby.objects.filter(pk=data.baby_id, family=family).exists()
-    ):
+    elif review_problem := time_ranges.planned_problem(data.review_on, today=today):
+        problems["review_on"] = review_problem
+    births = dict(Baby.objects.filter(family=family).values_list("pk", "date_of_birth"))
+    if data.baby_id is not None and data.baby_id not in births:
         problems["baby_id"] = "Choose a baby of this family."
+    # Seen on or after the birth of the baby it is about (or of the family's first baby).
+    born = births.get(data.baby_id) if data.baby_id else min(births.values(), default=None)
+    if data.seen_at is not None and (
+        seen_problem := time_ranges.happened_problem(data.seen_at, now=timezone.now(), born=born)
+    ):
+        problems["seen_at"] = seen_problem
     return problems
 
 

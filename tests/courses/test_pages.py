@@ -239,6 +239,35 @@ def test_service_rules_land_on_the_date_field(world: World, when: str, message: 
     assert not CourseRun.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("date", "9999-12-31"),
+        ("date", "0001-01-01"),
+        ("facilitators", [str(10**20)]),
+        ("facilitators", ["-1", "x"]),
+        ("capacity", str(10**20)),
+    ],
+)
+def test_values_at_the_ends_of_the_range_are_form_errors(
+    world: World, field: str, value: Any
+) -> None:
+    template = factories.make_template(world.provider_a)
+    client = client_for(world.users["manager_a"])
+    response = client.post("/courses/new/", run_form(world, template, **{field: value}))
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in response.text
+    assert not CourseRun.objects.exists()
+    run = make_run(world)
+    for path, data in (
+        (f"/courses/{run.pk}/copy/", {"date": "9999-12-31", "time": "10:00"}),
+        (f"/courses/{run.pk}/edit/", {"capacity": "2", "facilitators": [str(10**20)]}),
+    ):
+        page = client.post(path, data)
+        assert page.status_code == 200 and 'class="error-summary"' in page.text, path
+    assert CourseRun.objects.count() == 1
+
+
 def test_a_facilitator_of_another_provider_cannot_be_chosen(world: World) -> None:
     template = factories.make_template(world.provider_a)
     stranger = factories.make_staff(world.provider_b, Role.FACILITATOR, "stranger")

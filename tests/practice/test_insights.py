@@ -36,7 +36,11 @@ def curriculum(db: Any) -> None:
 
 
 def baby_of(world: World) -> Baby:
-    return world.families["a1"].babies.select_related("family").get()
+    """The world's baby, born 22 weeks ago: old enough for the histories below to begin after
+    the birth (sessions before it never count as when practice began)."""
+    babies = world.families["a1"].babies
+    babies.update(date_of_birth=timezone.localdate() - timedelta(weeks=22))
+    return babies.select_related("family").get()
 
 
 def local(days_ago: int, hour: int, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,8 +17,10 @@ from tests.conftest import World, api_client_for
 pytestmark = pytest.mark.django_db
 
 
-def session_body(events: int = 3, **changes: Any) -> dict[str, Any]:
-    start = timezone.now() - timedelta(minutes=20)
+def session_body(
+    events: int = 3, *, start: datetime | None = None, **changes: Any
+) -> dict[str, Any]:
+    start = start or timezone.now() - timedelta(minutes=20)
     body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "started_at": start.isoformat(),
@@ -75,7 +77,7 @@ def test_sessions_sync_once_and_list_latest_first(world: World) -> None:
     assert [event["sequence"] for event in first.json()["events"]] == [1, 2, 3]
     assert PracticeSession.objects.count() == 1
     assert CueEvent.objects.count() == 3
-    later = session_body(started_at=timezone.now().isoformat(), ended_at=timezone.now().isoformat())
+    later = session_body(start=timezone.now() - timedelta(minutes=10))
     assert client.post(url, later, content_type="application/json").status_code == 201
     listed = client.get(url).json()
     assert [item["id"] for item in listed["items"]] == [later["id"], body["id"]]

@@ -115,17 +115,22 @@ def test_who_may_record(world: World, who: str, may: bool) -> None:
     assert SafeguardingConcern.objects.exists() is may
 
 
-def test_concerns_through_the_api(world: World) -> None:
-    family = world.families["a1"]
-    body = {
+def concern_body(**changes: Any) -> dict[str, Any]:
+    """A concern as an API client sends it."""
+    return {
         "id": str(uuid.uuid4()),
         "seen": "Red marks on the back.",
         "regions": ["back_back"],
         "action": "Told the HV lead.",
         "informed": "HV lead",
         "review_on": str(timezone.localdate() + timedelta(days=3)),
-        "facilitator_instruction": "Let the HV know if the family does not come.",
+        **changes,
     }
+
+
+def test_concerns_through_the_api(world: World) -> None:
+    family = world.families["a1"]
+    body = concern_body(facilitator_instruction="Let the HV know if the family does not come.")
     url = f"/api/v1/families/{family.pk}/concerns"
     facilitator = api_client_for(world.users["facilitator_a"])
     assert facilitator.post(url, body, content_type="application/json").status_code == 404
