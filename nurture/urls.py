@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from nurture.api import api as api_views
 from nurture.api.api import api
 from nurture.portal import views as portal_views
 
@@ -27,5 +28,6 @@ urlpatterns = [
     path("", include("nurture.notify.urls")),
     path("reports/", include("nurture.reports.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_views.not_found),
     path("admin/", admin.site.urls),
 ]

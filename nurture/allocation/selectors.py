@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.http import Http404
+
 from nurture import policy
+from nurture.accounts.models import Venue
 from nurture.allocation import places
 from nurture.policy import Person
 from nurture.referrals import services
@@ -27,7 +30,13 @@ class WaitingFamily:
 def waiting_list(
     user: Person, provider_id: int, *, venue_id: int | None = None
 ) -> list[WaitingFamily]:
-    """The provider's waiting list in offer order, as far as this user may see it."""
+    """The provider's waiting list in offer order, as far as this user may see it; for one
+    of the provider's venues if asked (another provider's venue is not found)."""
+    if (
+        venue_id is not None
+        and not Venue.objects.filter(pk=venue_id, provider_id=provider_id).exists()
+    ):
+        raise Http404("No such venue.")
     visible = set(
         policy.referrals_visible_to(user).filter(status=Status.WAITING).values_list("pk", flat=True)
     )

@@ -1,7 +1,11 @@
 """The API under /api/v1/: each app's router, one error shape, OpenAPI at openapi.json."""
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
+from nurture import policy
 from nurture.accounts.api import router as accounts_router
 from nurture.courses.api import router as courses_router
 from nurture.curriculum.api import router as curriculum_router
@@ -39,3 +43,10 @@ api.add_router("", questionnaires_router)
 api.add_router("", safeguarding_router)
 api.add_router("", insights_router)
 api.add_router("", practice_insights_router)
+
+
+@policy.public
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """An address under /api/ that matches no route (or holds a malformed id): a JSON 404
+    like every other, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found.", "errors": []}, status=404)

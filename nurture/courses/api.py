@@ -21,7 +21,7 @@ from nurture.allocation import services as allocation_services
 from nurture.courses import selectors, services
 from nurture.courses.api_offers import EnrolmentOut, OfferOut, offer_out
 from nurture.courses.api_offers import router as offers_router
-from nurture.courses.api_sessions import SessionOut, within_two_years
+from nurture.courses.api_sessions import CourseSessionOut, within_two_years
 from nurture.courses.api_sessions import router as sessions_router
 from nurture.courses.models import CourseRun, CourseTemplate, Offer
 from nurture.lib.errors import DomainError
@@ -64,7 +64,7 @@ class RunOut(Schema):
     copied_from_id: uuid.UUID | None
     facilitator_ids: list[int]
     facilitator_names: list[str]
-    sessions: list[SessionOut]
+    sessions: list[CourseSessionOut]
 
     @staticmethod
     def resolve_template_name(run: CourseRun) -> str:

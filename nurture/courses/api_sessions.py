@@ -34,7 +34,7 @@ def within_two_years(field: str, when: datetime) -> None:
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class SessionOut(Schema):
+class CourseSessionOut(Schema):
     id: int
     run_id: uuid.UUID
     number: int
@@ -46,8 +46,8 @@ class SessionOut(Schema):
 
 
 class CancelOut(Schema):
-    cancelled: SessionOut
-    replacement: SessionOut | None = Field(description="The week added at the end, if any.")
+    cancelled: CourseSessionOut
+    replacement: CourseSessionOut | None = Field(description="The week added at the end, if any.")
 
 
 class MarkOut(Schema):
@@ -92,7 +92,7 @@ class RegisterRowOut(Schema):
 
 
 class RegisterOut(Schema):
-    session: SessionOut
+    session: CourseSessionOut
     run_id: uuid.UUID
     locked: bool = Field(description="Locked registers can be changed after a manager reopens.")
     lock_days: int
@@ -155,7 +155,7 @@ def _register_out(register: selectors.Register, **extra: Any) -> dict[str, Any]:
 
 
 @router.post(
-    "/sessions/{int:session_id}/move", response={200: SessionOut, 404: Problem, 422: Problem}
+    "/sessions/{int:session_id}/move", response={200: CourseSessionOut, 404: Problem, 422: Problem}
 )
 def session_move(request: HttpRequest, session_id: Id, payload: MoveIn) -> Any:
     """Service managers: move one session, keeping the weeks in order."""

@@ -113,7 +113,7 @@ class AreaCardOut(Schema):
         return [stroke.slug for stroke in card.strokes]
 
 
-class WeekOut(Schema):
+class CourseWeekOut(Schema):
     plan: str = Field(alias="plan.slug")
     week: int
     week_count: int = Field(alias="plan.week_count")
@@ -154,7 +154,7 @@ def routines(request: HttpRequest) -> Any:
     )
 
 
-@router.get("/curriculum/weeks/{int:week}", response={200: WeekOut, 404: Problem})
+@router.get("/curriculum/weeks/{int:week}", response={200: CourseWeekOut, 404: Problem})
 def week(request: HttpRequest, week: int, provider: Id | None = None) -> Any:
     """The stroke cards of a course week on the plan this person follows (a parent: their
     course's; staff: their provider's, or ``provider`` if they work for several)."""

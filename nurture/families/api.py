@@ -267,6 +267,7 @@ def family_create(request: HttpRequest, payload: FamilyIn) -> Status[Any]:
             postcode=payload.postcode,
             notes=payload.notes,
             family_id=payload.id,
+            baby_ids=[baby.id for baby in payload.babies],
         )
     family = selectors.family_detail(user, family.pk)
     return Status(201 if created else 200, family)

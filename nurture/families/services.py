@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from nurture.families.validation import (
     normalise_mobile,
 )
 from nurture.lib.errors import DomainError
+from nurture.lib.idempotent import once_per_client_id
 
 Audited = TypeVar("Audited", Family, Carer, Baby)
 
@@ -35,6 +37,9 @@ class CarerDetails:
     consent_to_contact: bool = False
     language: str = "en"
     needs_interpreter: bool = False
+
+
+ID_TAKEN = "This id cannot be used. Generate a new one."
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def _check_health_visitor(provider: Provider, health_visitor: Any, actor: Any = 
         raise DomainError({"health_visitor": "Choose a health visitor of this provider."})
 
 
-@transaction.atomic
+@once_per_client_id
 def family_create(
     *,
     actor: Any,
@@ -133,24 +138,27 @@ def family_create(
     postcode: str = "",
     notes: str = "",
     family_id: uuid.UUID | None = None,
+    baby_ids: Sequence[uuid.UUID | None] = (),
 ) -> tuple[Family, bool]:
     """Add a family with its first carer and babies. Returns (family, created).
 
     ``family_id`` is the client's id for this create: sending it again returns the family
-    already stored instead of adding a second one.
+    already stored instead of adding a second one. ``baby_ids``, in the order of ``babies``,
+    are the client's ids for the babies (None: we choose).
     """
     if family_id is not None:
         existing = Family.objects.filter(pk=family_id).first()
         if existing is not None:
             if existing.provider_id != provider.pk:
                 # Answer as for any unusable id: never confirm another provider's record.
-                raise DomainError({"id": "This id cannot be used. Generate a new one."})
+                raise DomainError({"id": ID_TAKEN})
             return existing, False
     _check_carer(carer, "carer.")
     if not babies:
         raise DomainError({"babies": "Add at least one baby."})
     for index, baby in enumerate(babies):
         _check_baby(baby, f"babies.{index}.")
+    ids = _new_baby_ids(babies, baby_ids)
     if health_visitor is None and _is_health_visitor(actor, provider):
         # A health visitor who adds a family is its named health visitor unless they say
         # otherwise; otherwise they would lose sight of the family they just referred.
@@ -168,7 +176,10 @@ def family_create(
         consent_recorded_at=timezone.now() if carer.consent_to_contact else None,
         **_carer_values(carer),
     )
-    created_babies = [Baby.objects.create(family=family, **asdict(baby)) for baby in babies]
+    created_babies = [
+        Baby.objects.create(id=baby_id, family=family, **asdict(baby))
+        for baby, baby_id in zip(babies, ids, strict=True)
+    ]
     record(
         actor=actor,
         action="family.created",
@@ -180,6 +191,18 @@ def family_create(
         },
     )
     return family, True
+
+
+def _new_baby_ids(
+    babies: Sequence[BabyDetails], baby_ids: Sequence[uuid.UUID | None]
+) -> list[uuid.UUID]:
+    """The client's ids for new babies, each unused (else an error naming it), or new ones."""
+    given = list(baby_ids) + [None] * (len(babies) - len(baby_ids))
+    taken = set(Baby.objects.filter(pk__in=[i for i in given if i]).values_list("pk", flat=True))
+    for index, baby_id in enumerate(given):
+        if baby_id is not None and (baby_id in taken or given.count(baby_id) > 1):
+            raise DomainError({f"babies.{index}.id": ID_TAKEN})
+    return [baby_id or uuid.uuid4() for baby_id in given]
 
 
 @transaction.atomic
@@ -220,7 +243,7 @@ def carer_update(*, actor: Any, carer: Carer, details: CarerDetails) -> Carer:
     )
 
 
-@transaction.atomic
+@once_per_client_id
 def baby_add(
     *, actor: Any, family: Family, details: BabyDetails, baby_id: uuid.UUID | None = None
 ) -> tuple[Baby, bool]:
@@ -228,7 +251,7 @@ def baby_add(
         existing = Baby.objects.filter(pk=baby_id).first()
         if existing is not None:
             if existing.family_id != family.pk:
-                raise DomainError({"id": "This id cannot be used. Generate a new one."})
+                raise DomainError({"id": ID_TAKEN})
             return existing, False
     _check_baby(details)
     baby = Baby.objects.create(id=baby_id or uuid.uuid4(), family=family, **asdict(details))

@@ -84,7 +84,7 @@ class CueEventOut(Schema):
     at: datetime
 
 
-class SessionOut(Schema):
+class PracticeSessionOut(Schema):
     id: uuid.UUID
     baby_id: uuid.UUID
     carer_id: uuid.UUID
@@ -144,7 +144,7 @@ class DiaryOut(Schema):
         return entry.carer.given_name
 
 
-class AnswersIn(Schema):
+class CheckAnswersIn(Schema):
     hours_since_immunisation: float | None = Field(default=None, ge=0, le=24 * 365)
     injection_sites: list[str] = Field(default=[], max_length=4)
     unwell: bool = False
@@ -174,13 +174,13 @@ class AnswersIn(Schema):
         )
 
 
-class ReadinessIn(AnswersIn):
+class ReadinessIn(CheckAnswersIn):
     baby_id: uuid.UUID | None = Field(
         default=None, description="Check against the rules of this baby's provider."
     )
 
 
-class GuideIn(AnswersIn):
+class GuideIn(CheckAnswersIn):
     routine: str = Field(
         default=plans.THIS_WEEK, max_length=60, description="One of the choices returned."
     )
@@ -240,7 +240,7 @@ def _session_data(payload: SessionIn) -> services.SessionData:
     )
 
 
-@router.get("/babies/{uuid:baby_id}/practice-sessions", response=list[SessionOut])
+@router.get("/babies/{uuid:baby_id}/practice-sessions", response=list[PracticeSessionOut])
 @paginate(Pages)
 def sessions(request: HttpRequest, baby_id: uuid.UUID) -> Any:
     """The baby's practice sessions, latest first, with their cue events and who logged them."""
@@ -250,7 +250,7 @@ def sessions(request: HttpRequest, baby_id: uuid.UUID) -> Any:
 
 @router.post(
     "/babies/{uuid:baby_id}/practice-sessions",
-    response={200: SessionOut, 201: SessionOut, 404: Problem, 422: Problem},
+    response={200: PracticeSessionOut, 201: PracticeSessionOut, 404: Problem, 422: Problem},
 )
 def session_save(request: HttpRequest, baby_id: uuid.UUID, payload: SessionIn) -> Status[Any]:
     """Store a session and its cue events. Resending the same ids stores once."""
@@ -261,7 +261,9 @@ def session_save(request: HttpRequest, baby_id: uuid.UUID, payload: SessionIn) -
     return Status(201 if created else 200, selectors.session_detail(request.user, session.pk))
 
 
-@router.get("/practice-sessions/{uuid:session_id}", response={200: SessionOut, 404: Problem})
+@router.get(
+    "/practice-sessions/{uuid:session_id}", response={200: PracticeSessionOut, 404: Problem}
+)
 def session_get(request: HttpRequest, session_id: uuid.UUID) -> Any:
     return selectors.session_detail(request.user, session_id)
 

@@ -70,7 +70,7 @@ class BestTimesOut(Schema):
     after_feed: BandSetOut
 
 
-class WeekOut(Schema):
+class PracticeWeekOut(Schema):
     starting: date = Field(description="The Monday the week starts on.")
     sessions: int
 
@@ -95,7 +95,7 @@ class DiaryMeasureOut(Schema):
 
 
 class TrendsOut(Schema):
-    weeks: list[WeekOut]
+    weeks: list[PracticeWeekOut]
     practice_began: date | None
     measures: list[DiaryMeasureOut]
     summary: str

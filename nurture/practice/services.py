@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from nurture import policy
@@ -22,6 +21,7 @@ from nurture.audit.services import record
 from nurture.families.models import Baby, Carer
 from nurture.lib import time_ranges
 from nurture.lib.errors import DomainError
+from nurture.lib.idempotent import once_per_client_id
 from nurture.practice.cues import Cue, CueDetails, effective_cue
 from nurture.practice.engine import EventRejected, Session
 from nurture.practice.models import (
@@ -220,7 +220,7 @@ def _update_from(session: PracticeSession, data: SessionData) -> None:
     session.save()
 
 
-@transaction.atomic
+@once_per_client_id
 def session_save(*, actor: Any, baby: Baby, data: SessionData) -> tuple[PracticeSession, bool]:
     """Store a session and its cue events. Returns (session, created).
 
@@ -343,7 +343,7 @@ def _check_diary(data: DiaryData) -> None:
         raise DomainError(problems)
 
 
-@transaction.atomic
+@once_per_client_id
 def diary_add(*, actor: Any, baby: Baby, data: DiaryData) -> tuple[DiaryEntry, bool]:
     """Add a diary entry. Returns (entry, created); the same id again stores once."""
     carer = _carer_of(actor, baby)

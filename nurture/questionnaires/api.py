@@ -207,7 +207,7 @@ class ResponseOut(Schema):
 # --- Input ------------------------------------------------------------------------------------
 
 
-class AnswersIn(Schema):
+class QuestionnaireAnswersIn(Schema):
     carer_id: uuid.UUID | None = Field(
         default=None, description="Whose answers: leave out for your own."
     )
@@ -220,7 +220,7 @@ class AnswersIn(Schema):
     )
 
 
-class SubmitIn(AnswersIn):
+class SubmitIn(QuestionnaireAnswersIn):
     id: uuid.UUID = Field(description="Client-generated id: sending it again stores once.")
 
 
@@ -273,7 +273,7 @@ def due_in_family(request: HttpRequest, family_id: uuid.UUID) -> Any:
 
 
 @router.post("/responses/drafts", response={200: DraftOut, 404: Problem, 422: Problem})
-def draft_save(request: HttpRequest, payload: AnswersIn) -> Any:
+def draft_save(request: HttpRequest, payload: QuestionnaireAnswersIn) -> Any:
     """Keep the answers given so far on the server, to come back to. When an answer needs it,
     ``help`` says where to get help, to show straight away."""
     carer = _carer(request, payload.carer_id)

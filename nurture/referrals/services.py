@@ -15,6 +15,7 @@ from nurture.accounts.models import ProgrammeRules, Venue
 from nurture.audit.services import person, record, record_many
 from nurture.families.models import Baby
 from nurture.lib.errors import Conflict, DomainError
+from nurture.lib.idempotent import once_per_client_id
 from nurture.referrals import eligibility, states
 from nurture.referrals.models import (
     OPEN_STATUSES,
@@ -167,7 +168,7 @@ def _assess(referral: Referral, *, actor: Any, today: date) -> None:
     _move(referral, Status.WAITING, actor=actor)
 
 
-@transaction.atomic
+@once_per_client_id
 def referral_create(
     *,
     actor: Any,

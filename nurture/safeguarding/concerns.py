@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from nurture import policy
@@ -22,6 +21,7 @@ from nurture.audit.services import record
 from nurture.families.models import Baby, Family
 from nurture.lib import time_ranges
 from nurture.lib.errors import Conflict, DomainError
+from nurture.lib.idempotent import once_per_client_id
 from nurture.outcomes.models import SafeguardingConcern
 from nurture.safeguarding import bodymap
 
@@ -86,7 +86,7 @@ def _owner(data: ConcernData, actor: Any, family: Family) -> Any:
     return owner
 
 
-@transaction.atomic
+@once_per_client_id
 def record_concern(
     *, actor: Any, family: Family, data: ConcernData
 ) -> tuple[SafeguardingConcern, bool]:

@@ -403,3 +403,58 @@ def test_password_change_through_the_api(world: World) -> None:
     assert response.status_code == 204
     world.users["parent_a"].refresh_from_db()
     assert world.users["parent_a"].check_password("a-brand-new-passphrase-8")
+
+
+def test_every_schema_has_its_own_name() -> None:
+    """The OpenAPI keeps one schema per name: two classes with one name would document one
+    endpoint's fields under another's."""
+    import ninja
+
+    from nurture.api.api import api
+
+    api.get_openapi_schema()  # imports every router's schemas
+
+    def ours(cls: type) -> list[type]:
+        found = [cls] if cls.__module__.startswith("nurture.") else []
+        return found + [sub for child in cls.__subclasses__() for sub in ours(child)]
+
+    names = [cls.__name__ for cls in ours(ninja.Schema)]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
+
+
+def test_a_body_too_large_is_a_413_problem(world: World) -> None:
+    client = api_client_for(world.users["manager_a"])
+    response = client.post(
+        "/api/v1/families", "x" * (10 * 1024 * 1024), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("The request is too large")
+    assert not Family.objects.filter(carers__given_name="x").exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/families/not-a-uuid", "/api/v1/sessions/abc/register", "/api/v1/nothing"]
+)
+def test_an_address_that_matches_no_route_is_a_json_404(world: World, path: str) -> None:
+    response = api_client_for(world.users["manager_a"]).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Not found.", "errors": []}
+
+
+def test_the_babies_ids_sent_with_a_new_family_are_kept(world: World) -> None:
+    client = api_client_for(world.users["hv_a"])
+    ivy = uuid.uuid4()
+    body = new_family(id=str(uuid.uuid4()))
+    body["babies"][0]["id"] = str(ivy)
+    created = client.post("/api/v1/families", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert [baby["id"] for baby in created.json()["babies"]] == [str(ivy)]
+    assert Baby.objects.get(pk=ivy).given_name == "Ivy"
+    # The same baby id in a different new family: refused, naming the baby.
+    again = new_family(id=str(uuid.uuid4()))
+    again["babies"][0]["id"] = str(ivy)
+    refused = client.post("/api/v1/families", again, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "babies.0.id"
+    assert Family.objects.count() == 4  # the world's three and Ivy's

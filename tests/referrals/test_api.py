@@ -373,3 +373,11 @@ def test_a_second_provider_role_does_not_widen_referring(world: World) -> None:
         new_referral(world),
     )
     assert response.status_code == 404
+
+
+def test_the_waiting_list_for_another_providers_venue_is_not_found(world: World) -> None:
+    manager = api_client_for(world.users["manager_a"])
+    assert manager.get(f"/api/v1/waiting-list?venue_id={world.venue_a.pk}").status_code == 200
+    response = manager.get(f"/api/v1/waiting-list?venue_id={world.venue_b.pk}")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Not found."
