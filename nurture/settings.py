@@ -129,8 +129,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = False
+# Wrong passwords wait per account and per address (nurture.accounts.lockout) instead of
+# allauth's fixed lock per account, which anyone could use to lock a person out.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Nurture: "
 ACCOUNT_FORMS = {
+    "login": "nurture.accounts.forms.WaitingLoginForm",
     "change_password": "nurture.accounts.forms.AuditedChangePasswordForm",
     "reset_password_from_key": "nurture.accounts.forms.AuditedResetPasswordKeyForm",
 }
@@ -257,8 +261,16 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # API tokens: how long a token from POST /api/v1/auth/token stays valid.
 API_TOKEN_DAYS = env_int("NURTURE_API_TOKEN_DAYS", 30, minimum=1, maximum=365)
-# Only trust X-Forwarded-For (for the audit log's "from where") behind a proxy that sets it.
-TRUST_X_FORWARDED_FOR = env_bool("NURTURE_TRUST_X_FORWARDED_FOR", False)
+# How many proxies in front of Nurture append to X-Forwarded-For: the client's address (for
+# the audit log and the login limits) is that many from the right. 0: the connection's own.
+# NURTURE_TRUST_X_FORWARDED_FOR=true, the older setting, means one proxy.
+TRUSTED_PROXY_COUNT = env_int(
+    "NURTURE_TRUSTED_PROXY_COUNT",
+    1 if env_bool("NURTURE_TRUST_X_FORWARDED_FOR", False) else 0,
+    minimum=0,
+    maximum=5,
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LOGGING = {
     "version": 1,

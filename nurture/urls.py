@@ -7,6 +7,9 @@ from nurture.portal import views as portal_views
 
 admin.site.site_header = "Nurture administration"
 admin.site.site_title = "Nurture admin"
+# The admin signs in through the same login as everyone else (its waits after wrong
+# passwords, and two-step verification), never its own unguarded form.
+admin.site.login = portal_views.admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", portal_views.home, name="home"),

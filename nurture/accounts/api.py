@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from nurture import policy
-from nurture.accounts import selectors, services
+from nurture.accounts import lockout, selectors, services
 from nurture.accounts.authentication import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
@@ -78,17 +78,16 @@ def _profile(user: Any) -> dict[str, Any]:
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: Problem, 429: Problem})
 def token_create(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Swap a username (or email) and password for a bearer token."""
-    key = payload.username.strip().lower()
-    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
-        return Status(
-            429, {"detail": "Too many failed attempts. Wait a few minutes and try again."}
-        )
+    wait = lockout.wait_for(request, payload.username)
+    if wait is not None:
+        return Status(429, {"detail": wait.message(timezone.now())})
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None and "@" in payload.username:
         user = authenticate(request, email=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        ratelimit.consume(request, action="login_failed", key=key)
+        lockout.failed(request, payload.username)
         return Status(401, {"detail": "That username or password is not right."})
+    lockout.succeeded(payload.username)
     return Status(200, {"token": services.api_token_issue(user=user)})
 
 

@@ -1,7 +1,33 @@
-from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm
-from django.db import transaction
+from typing import Any
 
+from allauth.account.forms import ChangePasswordForm, LoginForm, ResetPasswordKeyForm
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from nurture.accounts import lockout
 from nurture.audit.services import record
+
+
+class WaitingLoginForm(LoginForm):
+    """allauth's login, with a growing wait after wrong passwords (``lockout``) that says
+    on the page how long is left, instead of a fixed lock anyone could trigger."""
+
+    def clean(self) -> dict[str, Any]:
+        login = str(self.data.get("login", ""))
+        wait = lockout.wait_for(self.request, login)
+        if wait is not None:
+            raise forms.ValidationError(wait.message(timezone.now()), code="waiting")
+        try:
+            cleaned: dict[str, Any] = super().clean()
+        except forms.ValidationError:
+            lockout.failed(self.request, login)
+            raise
+        if self.user is None:
+            lockout.failed(self.request, login)
+        else:
+            lockout.succeeded(login)
+        return cleaned
 
 
 class AuditedChangePasswordForm(ChangePasswordForm):
@@ -20,3 +46,4 @@ class AuditedResetPasswordKeyForm(ResetPasswordKeyForm):
         with transaction.atomic():
             super().save()
             record(actor=self.user, action="user.password_reset", target=self.user)
+        lockout.unlock(self.user)

@@ -6,9 +6,11 @@ import logging
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +22,7 @@ from nurture.accounts.services import profile_update
 from nurture.courses import selectors as course_selectors
 from nurture.families import selectors as family_selectors
 from nurture.lib.errors import DomainError, add_to_forms
+from nurture.lib.redirects import safe_next
 from nurture.portal.forms import ProfileForm
 from nurture.practice import home as practice_home
 from nurture.questionnaires import flow as questionnaire_flow
@@ -81,6 +84,20 @@ def profile(request: HttpRequest) -> HttpResponse:
 def not_available(request: HttpRequest) -> HttpResponse:
     """A page we switch off (for example allauth's self-service email management)."""
     raise Http404("Not found.")
+
+
+@policy.public
+@never_cache
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin site's login: our own login page (with its waits after wrong passwords and
+    two-step verification), then back to the admin. Someone signed in who may not use the
+    admin gets a 404, as for any page that is not theirs."""
+    next_url = safe_next(request, reverse("admin:index"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url)
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404("Not found.")
+    return redirect(next_url)
 
 
 @policy.public
