@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "nurture.audit",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "nurture.audit.middleware.AuditContextMiddleware",
     "nurture.accounts.middleware.NoStoreForSignedInMiddleware",
+    "nurture.portal.middleware.StaffTwoStepMiddleware",
 ]
 
 ROOT_URLCONF = "nurture.urls"
@@ -129,6 +131,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = False
+# Two-step verification (allauth's MFA): an authenticator app, security keys or passkeys, and
+# recovery codes. With NURTURE_REQUIRE_MFA on (the default), staff must set one up before any
+# page with family data opens; `make run`'s demo turns it off and says so. Parents may add it.
+REQUIRE_MFA = env_bool("NURTURE_REQUIRE_MFA", True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Nurture"
 # Wrong passwords wait per account and per address (nurture.accounts.lockout) instead of
 # allauth's fixed lock per account, which anyone could use to lock a person out.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
@@ -167,6 +175,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 HTTPS = env_bool("NURTURE_HTTPS", False)
+# Security keys need a secure origin; plain http is allowed only on a machine without HTTPS
+# (http://127.0.0.1 in development and the demo).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

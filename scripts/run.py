@@ -20,6 +20,14 @@ PORT = os.environ.get("NURTURE_PORT", "8000")
 
 
 def main() -> int:
+    # The demo's staff accounts log in with a password alone; a real installation leaves
+    # NURTURE_REQUIRE_MFA on, so staff set up two-step verification before seeing families.
+    os.environ.setdefault("NURTURE_REQUIRE_MFA", "false")
+    two_step = (
+        "on: staff set up two-step verification at their first login"
+        if os.environ["NURTURE_REQUIRE_MFA"].lower() in ("1", "true", "yes", "on")
+        else "off for this demo (NURTURE_REQUIRE_MFA=false); real installations keep it on"
+    )
     web = [
         str(BIN / "gunicorn"),
         "nurture.wsgi",
@@ -39,6 +47,7 @@ def main() -> int:
     print(
         f"\n  Nurture is running at http://{HOST}:{PORT}\n"
         "  Demo logins (password nurture-demo): admin, manager, hv, facilitator, parent, parent2\n"
+        f"  Two-step verification for staff is {two_step}.\n"
         "  Press Ctrl-C to stop.\n",
         flush=True,
     )

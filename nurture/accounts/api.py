@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from nurture import policy
-from nurture.accounts import lockout, selectors, services
+from nurture.accounts import lockout, selectors, services, two_step
 from nurture.accounts.authentication import API_AUTH
 from nurture.lib.problems import Problem
 from nurture.lib.schemas import PatchSchema
@@ -23,6 +23,12 @@ router = Router(tags=["account"])
 class TokenRequest(Schema):
     username: str = Field(min_length=1, max_length=254, description="Username or email")
     password: str = Field(min_length=1, max_length=4096)
+    code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="With two-step verification: the code from the authenticator app, or a "
+        "recovery code.",
+    )
 
 
 class TokenOut(Schema):
@@ -75,7 +81,22 @@ def _profile(user: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Problem, 429: Problem})
+CODE_NEEDED = {
+    "detail": "Two-step verification is on: send the code from your authenticator app.",
+    "errors": [{"field": "code", "message": "Enter the code from your authenticator app."}],
+}
+SET_UP_FIRST = {
+    "detail": "Set up two-step verification in the browser first (/accounts/2fa/), "
+    "then ask for a token again.",
+    "errors": [],
+}
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: Problem, 403: Problem, 422: Problem, 429: Problem},
+)
 def token_create(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Swap a username (or email) and password for a bearer token."""
     wait = lockout.wait_for(request, payload.username)
@@ -87,6 +108,12 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     if user is None or not user.is_active:
         lockout.failed(request, payload.username)
         return Status(401, {"detail": "That username or password is not right."})
+    if two_step.has_second_factor(user.pk):
+        if not payload.code or not two_step.code_is_right(user, payload.code):
+            lockout.failed(request, payload.username)
+            return Status(401, CODE_NEEDED)
+    elif two_step.must_set_up(user):
+        return Status(403, SET_UP_FIRST)
     lockout.succeeded(payload.username)
     return Status(200, {"token": services.api_token_issue(user=user)})
 

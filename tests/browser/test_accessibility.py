@@ -83,6 +83,10 @@ CASES: dict[str, Case] = {
     "parent-week-guide": Case("parent", lambda: "/strokes/week/2/", "Week 2: baby massage"),
     "facilitator-week-guide": Case("facilitator", lambda: "/strokes/week/5/", "Week 5"),
     "login": Case(None, lambda: "/accounts/login/", "Log in to Nurture"),
+    "hv-two-step": Case("hv", lambda: "/accounts/2fa/", "Two-Factor Authentication"),
+    "hv-reauthenticate": Case(
+        "hv", lambda: "/accounts/reauthenticate/?next=/accounts/2fa/", "Confirm Access"
+    ),
     "welcome": Case(None, lambda: "/", "Calm, connected time with your baby"),
     **{f"home-{username}": Case(username, lambda: "/", "Hello, ") for username in DEMO_ROLES},
     "hv-add-family": Case("hv", lambda: "/families/new/", "Add a family"),
