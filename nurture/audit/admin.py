@@ -1,12 +1,30 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.http import HttpRequest
 
 from nurture.audit.models import AuditEvent
+from nurture.audit.services import record_read
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class AuditedViewsAdmin(admin.ModelAdmin):
+    """Opening a record in the admin is audited, as reading it anywhere else would be."""
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                record_read(
+                    actor=request.user, action=f"admin.{obj._meta.model_name}.viewed", target=obj
+                )
+        return response
+
+
+class ReadOnlyAdmin(AuditedViewsAdmin):
     """Rows that may be looked at in the admin but only changed through the services."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -28,7 +46,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["actor_label", "object_id", "action"]
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(AuditedViewsAdmin):
     """Every admin addition, change (inlines and password changes included) and deletion
     writes an audit event, through the hooks Django's admin calls for its own log."""
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class AuditContext:
     source: str
     ip_address: str | None = None
+    request: Any = field(default=None, compare=False, repr=False)
+    """The request, for who asked (its user is known only once the view has authenticated
+    it, as a bearer token is)."""
 
 
 COMMAND = AuditContext(source="command")

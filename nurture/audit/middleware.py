@@ -14,5 +14,6 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         source = "api" if request.path.startswith("/api/") else "web"
-        with audit_context(AuditContext(source=source, ip_address=client_ip(request))):
+        context = AuditContext(source=source, ip_address=client_ip(request), request=request)
+        with audit_context(context):
             return self.get_response(request)

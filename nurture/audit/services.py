@@ -63,6 +63,34 @@ def record(
     return event
 
 
+def record_refusal(target: models.Model) -> None:
+    """Someone asked for a record that exists but is not theirs to see (they were told it
+    was not found): kept, with who asked, for whoever reviews the audit log."""
+    request = current().request
+    with transaction.atomic():
+        record(
+            actor=getattr(request, "user", None),
+            action="access.refused",
+            target=target,
+            provider_id=getattr(target, "provider_id", None),
+        )
+
+
+def record_read(
+    *, actor: Any, action: str, target: models.Model, data: dict[str, Any] | None = None
+) -> None:
+    """An audited read (a download, an admin page, facilitators' flags), in its own
+    transaction since nothing else is written."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=action,
+            target=target,
+            provider_id=getattr(target, "provider_id", None),
+            data=data,
+        )
+
+
 def record_many(
     *,
     actor: Any,

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from nurture.accounts.roles import Role
+from nurture.audit.services import record_refusal
 from nurture.policy.scope import M, View, roles_of
 
 
@@ -21,7 +22,19 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     try:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
+        _audit_refusal(queryset, lookup)
         raise Http404("Not found.") from None
+
+
+def _audit_refusal(queryset: QuerySet[Any], lookup: dict[str, Any]) -> None:
+    """When the record exists but is not in what this person may see, the refusal is audited
+    (a mistyped or made-up id is only a 404)."""
+    try:
+        existing = queryset.model._base_manager.filter(**lookup).first()
+    except (ValueError, TypeError):
+        return
+    if existing is not None:
+        record_refusal(existing)
 
 
 def require_roles(*roles: Role) -> Callable[[View], View]:

@@ -19,7 +19,7 @@ from nurture import policy
 from nurture.accounts.roles import Role
 from nurture.lib import pdf
 from nurture.policy import ReportScope
-from nurture.reports import prepared, registry
+from nurture.reports import downloads, prepared, registry
 from nurture.reports.filters import FilterForm
 from nurture.reports.tables import Table
 
@@ -85,6 +85,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     if _status(context) != 200:
         return render(request, "reports/report.html", context, status=_status(context))
     document = pdf.render_pdf("reports/report_pdf.html", context, request=request)
+    downloads.record_download(request.user, kind="pdf", filters=context["filters"])
     return pdf.pdf_response(document, "nurture-report.pdf", download=True)
 
 
@@ -100,6 +101,7 @@ def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
     found = next((each for each in computed.tables if each.key == table), None)
     if found is None:
         raise Http404("Not found.")
+    downloads.record_download(request.user, kind="csv", filters=filters, table=f"{section}.{table}")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"nurture-{section}-{table}-{filters.date_from}-to-{filters.date_to}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

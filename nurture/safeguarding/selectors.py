@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from nurture import policy
-from nurture.audit.services import record, record_many
+from nurture.audit.services import record, record_many, record_read
 from nurture.courses.models import CourseRun, Enrolment, EnrolmentStatus
 from nurture.families.models import Carer, Family
 from nurture.outcomes.models import (
@@ -168,4 +168,12 @@ def flags_for_run(user: Person, run: CourseRun) -> list[FamilyFlag]:
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .values("referral__family_id")
     )
-    return _flags(families, run.provider_id)
+    flags = _flags(families, run.provider_id)
+    if flags:
+        record_read(
+            actor=user,
+            action="safeguarding_flags.viewed",
+            target=run,
+            data={"families": sorted(str(flag.family_id) for flag in flags)},
+        )
+    return flags
