@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "nurture.safeguarding",
     "nurture.questionnaires",
     "nurture.reports",
+    "nurture.rights",
     "nurture.api",
     "nurture.portal",
     "nurture.devdata",

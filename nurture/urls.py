@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("nurture.portal.urls")),
     path("families/", include("nurture.families.urls")),
+    path("families/", include("nurture.rights.urls")),
     path("referrals/", include("nurture.referrals.urls")),
     path("courses/", include("nurture.courses.urls")),
     path("my-course/", include("nurture.courses.family_urls")),

@@ -31,6 +31,7 @@ LAYERS = [
     "safeguarding",
     "questionnaires",
     "reports",
+    "rights",
     "policy",
     "devdata",
 ]

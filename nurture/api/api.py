@@ -17,6 +17,7 @@ from nurture.practice.api_insights import router as practice_insights_router
 from nurture.questionnaires.api import router as questionnaires_router
 from nurture.referrals.api import router as referrals_router
 from nurture.reports.api import router as insights_router
+from nurture.rights.api import router as rights_router
 from nurture.safeguarding.api import router as safeguarding_router
 
 api = NinjaAPI(
@@ -43,6 +44,7 @@ api.add_router("", questionnaires_router)
 api.add_router("", safeguarding_router)
 api.add_router("", insights_router)
 api.add_router("", practice_insights_router)
+api.add_router("", rights_router)
 
 
 @policy.public

@@ -65,6 +65,13 @@ def can_edit_family(user: Person, family: Any) -> bool:
     )
 
 
+def can_export_family(user: Person, family: Any) -> bool:
+    """A subject access request is answered by the provider's service managers (and the
+    installation's admins): they hold the family's whole record, clinical parts included."""
+    scope = scope_of(user)
+    return scope.is_admin or family.provider_id in scope.providers_where(Role.SERVICE_MANAGER)
+
+
 def can_edit_carer(user: Person, carer: Any) -> bool:
     """Staff who may edit the family, and each carer for their own contact details."""
     if carer.user_id is not None and carer.user_id == getattr(user, "pk", None):

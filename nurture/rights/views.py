@@ -1,0 +1,88 @@
+"""A manager's subject access page for a family: what the export holds, and the JSON and PDF
+downloads. Asking for the password again first (allauth's re-authentication), as a whole
+record leaving the system should."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, cast
+
+from allauth.account.decorators import reauthentication_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from nurture import policy
+from nurture.families.models import Family
+from nurture.lib import pdf
+from nurture.rights import export, services
+
+View = Callable[..., HttpResponse]
+reauthenticated = cast(Callable[[View], View], reauthentication_required)
+"""allauth's "enter your password again" before the view, typed for mypy."""
+
+
+def exportable_family(user: Any, family_id: Any) -> Family:
+    """A family whose record this person may export (their provider's manager); else 404."""
+    family = policy.get_visible_or_404(policy.families_visible_to(user), pk=family_id)
+    if not policy.can_export_family(user, family):
+        raise Http404("Not found.")
+    return family
+
+
+def exported(user: Any, family: Family, file_format: str) -> export.FamilyRecord:
+    return services.family_export(
+        actor=user,
+        family=family,
+        clinical=policy.can_see_scores(user, family),
+        file_format=file_format,
+    )
+
+
+def json_response(found: export.FamilyRecord) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(found.as_json(), cls=DjangoJSONEncoder, indent=2),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="family-{found.family.pk}.json"'
+    return response
+
+
+def pdf_response(request: HttpRequest, found: export.FamilyRecord) -> HttpResponse:
+    document = pdf.render_pdf("rights/family_record_pdf.html", {"record": found}, request=request)
+    return pdf.pdf_response(document, f"family-{found.family.pk}.pdf", download=True)
+
+
+@policy.require_roles(policy.Role.ADMIN, policy.Role.SERVICE_MANAGER)
+@require_GET
+@reauthenticated
+def family_export_page(request: HttpRequest, family_id: Any) -> HttpResponse:
+    family = exportable_family(request.user, family_id)
+    return render(
+        request,
+        "rights/family_export.html",
+        {
+            "family": family,
+            "parts": [p for p in export.PARTS if not p.clinical],
+            "clinical_parts": [p for p in export.PARTS if p.clinical],
+            "clinical": policy.can_see_scores(request.user, family),
+        },
+    )
+
+
+@policy.require_roles(policy.Role.ADMIN, policy.Role.SERVICE_MANAGER)
+@require_GET
+@reauthenticated
+def family_export_json(request: HttpRequest, family_id: Any) -> HttpResponse:
+    family = exportable_family(request.user, family_id)
+    return json_response(exported(request.user, family, "json"))
+
+
+@policy.require_roles(policy.Role.ADMIN, policy.Role.SERVICE_MANAGER)
+@require_GET
+@reauthenticated
+def family_export_pdf(request: HttpRequest, family_id: Any) -> HttpResponse:
+    family = exportable_family(request.user, family_id)
+    return pdf_response(request, exported(request.user, family, "pdf"))
