@@ -43,6 +43,10 @@ JOBS = [
         "nurture.referrals.services:mark_aged_out",
     ),
     Job(
+        "Remove family records whose retention period has ended",
+        "nurture.rights.erasure:apply_retention",
+    ),
+    Job(
         "Ask for the largest programme reports to be prepared overnight",
         "nurture.reports.prepared:prepare_overnight",
     ),

@@ -97,6 +97,14 @@ class ProgrammeRules(models.Model):
         help_text="What the readiness check says soon after a feed.",
     )
 
+    # Retention (UK GDPR; NHS Records Management Code of Practice): children's health
+    # records are kept until the child's 25th birthday, then removed.
+    records_kept_until_age = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MaxValueValidator(30)],
+        help_text="A family's record is removed once its youngest baby reaches this age (years).",
+    )
+
     class Meta:
         verbose_name_plural = "programme rules"
 

@@ -40,6 +40,15 @@ class Family(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     notes = models.TextField(blank=True, help_text="For staff only. No clinical detail.")
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the family asked to be forgotten: home practice and contact details went "
+        "then; the clinical record stays until ``clinical_kept_until``.",
+    )
+    clinical_kept_until = models.DateField(
+        null=True, blank=True, help_text="After an erasure: when the rest of the record goes."
+    )
 
     class Meta:
         ordering = ["created_at"]

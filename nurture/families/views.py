@@ -101,7 +101,7 @@ def family_detail(request: HttpRequest, family_id: Any) -> HttpResponse:
             "carers": carers,
             "babies": family.babies.all(),
             "can_edit": can_edit,
-            "can_export": policy.can_export_family(request.user, family),
+            "can_export": policy.can_handle_data_rights(request.user, family),
             "referrals": referrals,
             # Questionnaire scores and safeguarding concerns: health visitors and managers.
             "clinical": bool(policy.roles_of(request.user) & set(policy.REFERRERS))

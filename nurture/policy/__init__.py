@@ -37,7 +37,7 @@ from nurture.policy.families import (
     babies_visible_to,
     can_edit_carer,
     can_edit_family,
-    can_export_family,
+    can_handle_data_rights,
     carers_visible_to,
     families_visible_to,
 )
@@ -88,7 +88,7 @@ __all__ = [
     "can_configure_outcomes",
     "can_edit_carer",
     "can_edit_family",
-    "can_export_family",
+    "can_handle_data_rights",
     "can_keep_register",
     "can_log_for_baby",
     "can_manage_referral",

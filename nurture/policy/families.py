@@ -65,9 +65,9 @@ def can_edit_family(user: Person, family: Any) -> bool:
     )
 
 
-def can_export_family(user: Person, family: Any) -> bool:
-    """A subject access request is answered by the provider's service managers (and the
-    installation's admins): they hold the family's whole record, clinical parts included."""
+def can_handle_data_rights(user: Person, family: Any) -> bool:
+    """Subject access and erasure requests are handled by the provider's service managers
+    (and the installation's admins): they hold the family's whole record."""
     scope = scope_of(user)
     return scope.is_admin or family.provider_id in scope.providers_where(Role.SERVICE_MANAGER)
 

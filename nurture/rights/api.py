@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Schema
+from pydantic import Field
 
 from nurture.accounts.authentication import API_AUTH
 from nurture.lib.problems import Problem
-from nurture.rights import views
+from nurture.rights import erasure, views
 
 router = Router(tags=["data rights"], auth=API_AUTH)
 
@@ -41,3 +44,20 @@ def family_export(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
 def family_export_pdf(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
     family = views.exportable_family(request.user, family_id)
     return views.pdf_response(request, views.exported(request.user, family, "pdf"))
+
+
+class ErasureOut(Schema):
+    family_id: uuid.UUID
+    already_erased: bool = Field(description="The family had been erased before: nothing new.")
+    erased: dict[str, int] = Field(description="What went now, by kind, with how many rows.")
+    kept: dict[str, int] = Field(description="The clinical record kept, by kind.")
+    kept_until: date = Field(description="When the kept record is removed in its turn.")
+
+
+@router.post("/families/{uuid:family_id}/erase", response={200: ErasureOut, 404: Problem})
+def family_erase(request: HttpRequest, family_id: uuid.UUID) -> Any:
+    """The family asked to be forgotten: home practice, diary, messages, contact details and
+    logins go now; the clinical record is kept until its retention period ends. One
+    transaction, audited. Asking again changes nothing."""
+    family = views.exportable_family(request.user, family_id)
+    return views.erasure_out(erasure.family_erase(actor=request.user, family=family))

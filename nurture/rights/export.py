@@ -63,6 +63,12 @@ PARTS: tuple[Part, ...] = (
 )
 
 
+def parts(*keys: str) -> tuple[Part, ...]:
+    """The parts named, in the order named."""
+    by_key = {part.key: part for part in PARTS}
+    return tuple(by_key[key] for key in keys)
+
+
 @dataclass(frozen=True)
 class Section:
     key: str

@@ -9,15 +9,16 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture import policy
 from nurture.families.models import Family
 from nurture.lib import pdf
-from nurture.rights import export, services
+from nurture.rights import erasure, export, services
 
 View = Callable[..., HttpResponse]
 reauthenticated = cast(Callable[[View], View], reauthentication_required)
@@ -27,7 +28,7 @@ reauthenticated = cast(Callable[[View], View], reauthentication_required)
 def exportable_family(user: Any, family_id: Any) -> Family:
     """A family whose record this person may export (their provider's manager); else 404."""
     family = policy.get_visible_or_404(policy.families_visible_to(user), pk=family_id)
-    if not policy.can_export_family(user, family):
+    if not policy.can_handle_data_rights(user, family):
         raise Http404("Not found.")
     return family
 
@@ -86,3 +87,39 @@ def family_export_json(request: HttpRequest, family_id: Any) -> HttpResponse:
 def family_export_pdf(request: HttpRequest, family_id: Any) -> HttpResponse:
     family = exportable_family(request.user, family_id)
     return pdf_response(request, exported(request.user, family, "pdf"))
+
+
+def erasure_out(done: erasure.Erasure) -> dict[str, Any]:
+    return {
+        "family_id": done.family.pk,
+        "already_erased": not done.created,
+        "erased": done.erased,
+        "kept": done.kept,
+        "kept_until": done.kept_until,
+    }
+
+
+@policy.require_roles(policy.Role.ADMIN, policy.Role.SERVICE_MANAGER)
+@require_http_methods(["GET", "POST"])
+@reauthenticated
+def family_erase_page(request: HttpRequest, family_id: Any) -> HttpResponse:
+    """Confirm, then erase: what goes now and what is kept, and until when."""
+    family = exportable_family(request.user, family_id)
+    if request.method == "POST" and family.erased_at is None:
+        done = erasure.family_erase(actor=request.user, family=family)
+        messages.success(
+            request,
+            "Erased: home practice, diary, messages, contact details and logins. The clinical "
+            f"record is kept until {done.kept_until:%-d %B %Y}.",
+        )
+        return redirect("families:detail", family.pk)
+    return render(
+        request,
+        "rights/family_erase.html",
+        {
+            "family": family,
+            "erased_now": [part.title for part in erasure.ERASED_NOW],
+            "kept": [part.title for part in erasure.KEPT],
+            "kept_until": family.clinical_kept_until or erasure.kept_until(family),
+        },
+    )
