@@ -85,6 +85,14 @@ def client_for(user: User) -> Client:
     return client
 
 
+def reauthenticated_client_for(user: User) -> Client:
+    """Signed in, and the password given again just now (for exports and role changes)."""
+    client = client_for(user)
+    response = client.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})
+    assert response.status_code == 302, response.content
+    return client
+
+
 def api_client_for(user: User) -> Client:
     """A client that authenticates to the API with a real bearer token."""
     response = Client().post(

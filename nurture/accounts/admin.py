@@ -11,11 +11,12 @@ from nurture.accounts.models import (
     User,
     Venue,
 )
+from nurture.accounts.reauth import ReauthenticatedChangesAdmin
 from nurture.audit.admin import AuditedAdmin
 
 
 @admin.register(User)
-class NurtureUserAdmin(AuditedAdmin, UserAdmin):
+class NurtureUserAdmin(ReauthenticatedChangesAdmin, AuditedAdmin, UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Nurture", {"fields": ("preferred_name",)}))  # type: ignore[misc]
 
 
@@ -26,7 +27,7 @@ class MembershipInline(admin.TabularInline[Membership, Provider]):
 
 
 @admin.register(Provider)
-class ProviderAdmin(AuditedAdmin):
+class ProviderAdmin(ReauthenticatedChangesAdmin, AuditedAdmin):
     list_display = ["name", "kind"]
     search_fields = ["name"]
     inlines = [MembershipInline]

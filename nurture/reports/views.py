@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from nurture import policy
+from nurture.accounts.reauth import reauthenticated
 from nurture.accounts.roles import Role
 from nurture.lib import pdf
 from nurture.policy import ReportScope
@@ -80,6 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @policy.require_roles(*REPORT_ROLES)
+@reauthenticated
 def report_pdf(request: HttpRequest) -> HttpResponse:
     context = _context(request, registry.report_scope_or_404(request.user))
     if _status(context) != 200:
@@ -90,6 +92,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @policy.require_roles(*REPORT_ROLES)
+@reauthenticated
 def table_csv(request: HttpRequest, section: str, table: str) -> HttpResponse:
     scope = registry.report_scope_or_404(request.user)
     registry.check_section(scope, section)

@@ -5,10 +5,8 @@ record leaving the system should."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,13 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nurture import policy
+from nurture.accounts.reauth import reauthenticated
 from nurture.families.models import Family
 from nurture.lib import pdf
 from nurture.rights import erasure, export, services
-
-View = Callable[..., HttpResponse]
-reauthenticated = cast(Callable[[View], View], reauthentication_required)
-"""allauth's "enter your password again" before the view, typed for mypy."""
 
 
 def exportable_family(user: Any, family_id: Any) -> Family:

@@ -124,3 +124,25 @@ def test_recovery_codes_are_a_way_back_once_each(world: World) -> None:
             content_type="application/json",
         )
         assert response.status_code == expected
+
+
+def test_exports_and_role_changes_ask_for_the_password_again(world: World, settings: Any) -> None:
+    settings.REQUIRE_MFA = False
+    from tests.conftest import client_for, reauthenticated_client_for
+
+    for user, paths in (
+        (world.users["manager_a"], ["/reports/report.pdf", "/reports/attendance/by_venue.csv"]),
+        (
+            world.admin,
+            [
+                f"/admin/accounts/provider/{world.provider_a.pk}/change/",
+                f"/admin/accounts/user/{world.users['hv_a'].pk}/change/",
+                f"/admin/accounts/user/{world.users['hv_a'].pk}/delete/",
+            ],
+        ),
+    ):
+        for path in paths:
+            asked = client_for(user).get(path)
+            assert asked.status_code == 302, path
+            assert asked["Location"].startswith("/accounts/reauthenticate/"), path
+            assert reauthenticated_client_for(user).get(path).status_code == 200, path

@@ -13,7 +13,7 @@ from django.utils import timezone
 from nurture.audit.models import AuditEvent
 from nurture.practice import services as practice_services
 from nurture.practice.models import DiaryEntry
-from tests.conftest import World, api_client_for, client_for
+from tests.conftest import World, api_client_for, client_for, reauthenticated_client_for
 from tests.questionnaires.conftest import Course
 from tests.safeguarding.test_clinical_pages import _record
 
@@ -77,7 +77,7 @@ def test_a_facilitator_seeing_safeguarding_flags_is_audited(course: Course) -> N
 
 
 def test_report_downloads_are_audited(world: World, settings: Any) -> None:
-    manager = client_for(world.users["manager_a"])
+    manager = reauthenticated_client_for(world.users["manager_a"])
     csv = manager.get("/reports/attendance/by_venue.csv")
     assert csv.status_code == 200
     pdf = manager.get("/reports/report.pdf")

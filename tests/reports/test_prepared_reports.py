@@ -16,7 +16,7 @@ from nurture.policy import ReportScope
 from nurture.reports import prepared, registry
 from nurture.reports.filters import ReportFilters, default_filters
 from nurture.reports.models import PreparedReport
-from tests.conftest import World, api_client_for, client_for
+from tests.conftest import World, api_client_for, client_for, reauthenticated_client_for
 from tests.reports.test_report_pages import _course
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_the_api_and_csv_say_202_until_ready(world: World, large: None) -> None:
     assert waiting.status_code == 202
     assert waiting["Retry-After"] == "60"
     assert waiting.json()["status"] == "preparing"
-    csv_waiting = client_for(world.admin).get("/reports/attendance/by_venue.csv")
+    csv_waiting = reauthenticated_client_for(world.admin).get("/reports/attendance/by_venue.csv")
     assert csv_waiting.status_code == 202
 
     prepared.prepare(_only_row().key)
@@ -92,7 +92,7 @@ def test_the_api_and_csv_say_202_until_ready(world: World, large: None) -> None:
     assert ready.status_code == 200
     assert ready.json()["prepared_at"] is not None
     assert [table["key"] for table in ready.json()["tables"]][:2] == ["registers", "by_venue"]
-    csv_ready = client_for(world.admin).get("/reports/attendance/by_venue.csv")
+    csv_ready = reauthenticated_client_for(world.admin).get("/reports/attendance/by_venue.csv")
     assert csv_ready.status_code == 200
     assert csv_ready["Content-Type"].startswith("text/csv")
 

@@ -18,7 +18,7 @@ from nurture.courses.models import Attendance, AttendanceStatus, Enrolment
 from nurture.referrals.models import Referral, Status
 from nurture.reports import registry
 from tests import factories
-from tests.conftest import World, api_client_for, client_for
+from tests.conftest import World, api_client_for, client_for, reauthenticated_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def _csv_rows(response: Any) -> list[list[str]]:
 
 def test_every_table_downloads_as_csv_that_parses(world: World) -> None:
     _course(world, 6)
-    client = client_for(world.users["manager_a"])
+    client = reauthenticated_client_for(world.users["manager_a"])
     sections = client.get("/reports/").context["sections"]
     assert sections
     for section in sections:
@@ -174,7 +174,7 @@ def test_every_table_downloads_as_csv_that_parses(world: World) -> None:
 
 def test_csv_quotes_text_a_spreadsheet_would_run(world: World) -> None:
     _course(world, 6, venue_name="=HYPERLINK(1)")
-    client = client_for(world.users["manager_a"])
+    client = reauthenticated_client_for(world.users["manager_a"])
     response = client.get("/reports/attendance/by_venue.csv")
     assert response.status_code == 200
     cells = [cell for row in _csv_rows(response) for cell in row]
@@ -184,14 +184,14 @@ def test_csv_quotes_text_a_spreadsheet_would_run(world: World) -> None:
 
 def test_a_facilitator_cannot_download_the_programme_tables(world: World) -> None:
     _course(world, 6)
-    client = client_for(world.users["facilitator_a"])
+    client = reauthenticated_client_for(world.users["facilitator_a"])
     assert client.get("/reports/funnel/stages.csv").status_code == 404
     assert client.get("/reports/my_runs/no-such-table.csv").status_code == 404
 
 
 def test_the_whole_report_prints_as_a_pdf(world: World) -> None:
     _course(world, 6)
-    response = client_for(world.users["manager_a"]).get("/reports/report.pdf")
+    response = reauthenticated_client_for(world.users["manager_a"]).get("/reports/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -266,7 +266,7 @@ def test_the_facilitator_summary_makes_the_same_queries_however_much_data(world:
 
 @pytest.mark.parametrize("field", ["date_from", "date_to"])
 def test_dates_far_in_the_future_or_past_are_form_errors_not_500s(world: World, field: str) -> None:
-    client = client_for(world.users["manager_a"])
+    client = reauthenticated_client_for(world.users["manager_a"])
     for far in ("9999-12-31", "1900-01-01"):
         other = "date_to" if field == "date_from" else "date_from"
         query = {field: far, other: "2026-01-01"}
