@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # One test process per core (pytest-xdist); each has its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run setup system-packages browser-packages clock-packages test test-browser test-awkward-times lint typecheck check clean
+.PHONY: run setup system-packages browser-packages clock-packages test test-browser test-awkward-times test-contract lint typecheck check clean
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ browser-packages:
 
 test: $(VENV)/.dev system-packages browser-packages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The API's OpenAPI contract for every role (schemathesis): no server error, no undocumented
+# status or content type, no response that breaks its schema. Slow, so a step of its own.
+test-contract: $(VENV)/.dev
+	NURTURE_CONTRACT_TESTS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/api/test_openapi_contract.py $(PYTEST_ARGS)
 
 # The suite (all but the browser tests) with the whole process's clock set by Debian's faketime
 # to moments that catch code and tests assuming "now" is an ordinary weekday afternoon: the

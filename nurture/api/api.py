@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from nurture import policy
@@ -20,7 +21,44 @@ from nurture.reports.api import router as insights_router
 from nurture.rights.api import router as rights_router
 from nurture.safeguarding.api import router as safeguarding_router
 
-api = NinjaAPI(
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+COMMON_STATUSES = {
+    "400": "The body is not JSON.",
+    "401": "Not signed in: send Authorization: Bearer <token>.",
+    "403": "A signed-in browser session that must set up two-step verification first.",
+    "404": "Not found, or not yours to see (never told apart).",
+    "413": "The request body is larger than the upload limit.",
+    "422": "Some details need correcting: each error names its field.",
+}
+
+
+class NurtureAPI(NinjaAPI):
+    """The API, with the statuses every operation can answer documented on each: the
+    sign-in, not-found, size and validation problems the shared layers return (one Problem
+    shape), not only those a route lists itself."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                wanted = ["404", "422"]
+                if operation.get("security"):
+                    wanted += ["401", "403"]
+                if "requestBody" in operation:
+                    wanted += ["400", "413"]
+                for status in wanted:
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": COMMON_STATUSES[status],
+                            "content": {"application/json": {"schema": PROBLEM_REF}},
+                        },
+                    )
+        return schema
+
+
+api = NurtureAPI(
     title="Nurture API",
     version="1",
     description=(
@@ -48,6 +86,7 @@ api.add_router("", rights_router)
 
 
 @policy.public
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """An address under /api/ that matches no route (or holds a malformed id): a JSON 404
     like every other, not the site's HTML page."""

@@ -62,7 +62,7 @@ class FamilyFlow:
         family_id = gen.new_uuid(Family)
         visitor = rng.choice(world.health_visitors)
         postcode = gen.postcode(rng.choice(world.districts))
-        sink.add(Family, (family_id, world.id, visitor, postcode, "", created - HOUR))
+        sink.add(Family, (family_id, world.id, visitor, postcode, "", created - HOUR, None, None))
         surname = rng.choice(data.FAMILY_NAMES)
         app_user = bench or rng.random() < 0.72
         carer_id = self.carer(family_id, surname, created, primary=True, app_user=app_user,

@@ -53,8 +53,17 @@ class NulText:
 
 
 class StrictJSONParser(Parser):
+    """Every request body is one JSON object (a list or a bare value would otherwise read as
+    an empty object, so a PATCH of ``[null]`` answered 200), and text holding NUL fails at
+    its own field."""
+
     def parse_body(self, request: HttpRequest) -> Any:
-        return _mark_nul_text(super().parse_body(request))
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise ValidationError(
+                [{"loc": ["body", "payload"], "msg": "Send one JSON object ({...})."}]
+            )
+        return _mark_nul_text(body)
 
 
 def _mark_nul_text(value: Any) -> Any:

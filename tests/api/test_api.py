@@ -458,3 +458,24 @@ def test_the_babies_ids_sent_with_a_new_family_are_kept(world: World) -> None:
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "babies.0.id"
     assert Family.objects.count() == 4  # the world's three and Ivy's
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "3", '"text"', "null"])
+def test_a_body_that_is_not_one_json_object_is_refused(world: World, body: str) -> None:
+    client = api_client_for(world.users["parent_a"])
+    response = client.patch("/api/v1/me", body, content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/api/v1/me").json()["first_name"] == "Parent_A"
+
+
+def test_every_operation_documents_the_shared_statuses() -> None:
+    from nurture.api.api import api
+
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"404", "422"} <= documented, (method, path)
+            if operation.get("security"):
+                assert {"401", "403"} <= documented, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "413"} <= documented, (method, path)

@@ -142,4 +142,4 @@ def test_the_same_queries_whatever_the_history(
 def test_the_endpoint_is_in_the_openapi_schema(world: World) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/babies/{baby_id}/insights"]["get"]
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "422"}

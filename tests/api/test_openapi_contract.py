@@ -1,0 +1,55 @@
+"""The API keeps its OpenAPI contract for every role: schemathesis sends generated requests,
+valid and invalid, to every operation, and no answer may be a server error, an undocumented
+status or content type, or a body that breaks its documented schema.
+
+Slow (every operation, five roles), so it runs on its own: ``make test-contract`` (CI runs
+it), not in ``make test``. Domain rules may refuse values the schema allows (a date of
+birth years ago, an email too long for the address field): those are 422s naming the field,
+documented on every operation, so that one check is left out.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
+
+from nurture.accounts import services
+from tests.conftest import World
+
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get("NURTURE_CONTRACT_TESTS") != "1",
+        reason="the API contract run is its own step: make test-contract",
+    ),
+    pytest.mark.django_db,
+]
+
+ROLES = ["admin", "manager_a", "hv_a", "facilitator_a", "parent_a"]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(params=ROLES)
+def token(request: Any, world: World) -> str:
+    user = world.admin if request.param == "admin" else world.users[request.param]
+    return services.api_token_issue(user=user)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_keeps_its_contract_for_every_role(case: Any, token: str) -> None:
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=[positive_data_acceptance],
+    )
