@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,12 @@ from nurture.accounts.models import Provider, Team, User, Venue
 from nurture.accounts.roles import Role
 from nurture.families.models import Family
 from tests import factories
+
+# The API contract run (schemathesis over every operation and role) is a step of its own
+# (make test-contract), so `make test` does not even collect it.
+collect_ignore = (
+    [] if os.environ.get("NURTURE_CONTRACT_TESTS") == "1" else ["api/test_openapi_contract.py"]
+)
 
 # Time limits per example make tests flaky on a busy 2-core machine; speed is measured with
 # benchmarks, not unit tests.

@@ -10,7 +10,6 @@ documented on every operation, so that one check is left out.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -22,13 +21,7 @@ from schemathesis.checks import positive_data_acceptance
 from nurture.accounts import services
 from tests.conftest import World
 
-pytestmark = [
-    pytest.mark.skipif(
-        os.environ.get("NURTURE_CONTRACT_TESTS") != "1",
-        reason="the API contract run is its own step: make test-contract",
-    ),
-    pytest.mark.django_db,
-]
+pytestmark = pytest.mark.django_db  # collected only by make test-contract (tests/conftest.py)
 
 ROLES = ["admin", "manager_a", "hv_a", "facilitator_a", "parent_a"]
 

@@ -153,32 +153,50 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("case_id", list(CASES))
-def test_page_has_no_serious_accessibility_violations(
-    new_context: Callable[..., BrowserContext], live_server: Any, case_id: str
-) -> None:
-    case = CASES[case_id]
-    context = new_context(bypass_csp=True)
-    if case.username:
-        log_in_with_cookie(context, live_server, case.username)
-    page: Page = context.new_page()
+PEOPLE = sorted({case.username or "anonymous" for case in CASES.values()})
 
-    response = page.goto(case.path())
-    assert response is not None and response.ok, f"{case_id}: HTTP {response and response.status}"
-    if case.submit:
-        page.get_by_role("button", name=case.submit).click()
-        expect(page.locator(".error-summary").first).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(case.heading)
-    assert_no_serious_violations(page, case_id)
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_pages_have_no_serious_accessibility_violations(
+    new_context: Callable[..., BrowserContext], live_server: Any, person: str
+) -> None:
+    """Each person's pages in one signed-in browser (one demo world, one login), every page
+    checked and every failure reported together, each named by its case."""
+    username = None if person == "anonymous" else person
+    context = new_context(bypass_csp=True)
+    if username:
+        log_in_with_cookie(context, live_server, username)
+    page: Page = context.new_page()
+    failures = []
+    for case_id, case in CASES.items():
+        if case.username != username:
+            continue
+        response = page.goto(case.path())
+        assert response is not None and response.ok, (
+            f"{case_id}: HTTP {response and response.status}"
+        )
+        if case.submit:
+            page.get_by_role("button", name=case.submit).click()
+            expect(page.locator(".error-summary").first).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(case.heading)
+        failures += serious_violations(page, case_id)
+    assert not failures, "\n\n".join(failures)
+
+
+def serious_violations(page: Page, case_id: str) -> list[str]:
+    violations = AXE.run(page).response["violations"]
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    if not failing:
+        return []
+    return [
+        f"axe found {len(failing)} serious/critical violation(s) on {case_id} ({page.url}):\n"
+        + describe(failing)
+    ]
 
 
 def assert_no_serious_violations(page: Page, case_id: str) -> None:
-    violations = AXE.run(page).response["violations"]
-    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    assert not failing, (
-        f"axe found {len(failing)} serious/critical violation(s) on {case_id} ({page.url}):\n"
-        + describe(failing)
-    )
+    failures = serious_violations(page, case_id)
+    assert not failures, failures[0]
 
 
 def test_a_report_being_prepared_and_then_ready(
