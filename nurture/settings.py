@@ -138,6 +138,7 @@ ACCOUNT_SESSION_REMEMBER = False
 REQUIRE_MFA = env_bool("NURTURE_REQUIRE_MFA", True)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Nurture"
+MFA_FORMS = {"authenticate": "nurture.accounts.forms.WaitingAuthenticateForm"}
 # Wrong passwords wait per account and per address (nurture.accounts.lockout) instead of
 # allauth's fixed lock per account, which anyone could use to lock a person out.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
@@ -166,6 +167,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "nurture_cache",
+        # Room for every login wait: with Django's default (300 entries) a flood of made-up
+        # names would push the real ones out.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 

@@ -229,3 +229,13 @@ def test_ids_too_large_for_the_database_are_field_errors_or_not_found(world: Wor
     assert settings.status_code == 422
     assert settings.json()["errors"][0]["field"] == "duty_clinician_id"
     assert manager.get(f"/api/v1/providers/{huge}/outcomes-settings").status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_time_without_its_offset_is_a_422_not_a_500(world: World) -> None:
+    client = api_client_for(world.users["parent_a"])
+    body = session_body()
+    body["started_at"] = body["started_at"][:19]  # "2026-12-07T10:00:00", no offset
+    response = client.post(_sessions_url(world), body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "started_at"

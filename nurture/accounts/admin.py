@@ -55,7 +55,7 @@ class ApiTokenAdmin(AuditedAdmin):
 
 
 @admin.register(ProgrammeRules)
-class ProgrammeRulesAdmin(AuditedAdmin):
+class ProgrammeRulesAdmin(ReauthenticatedChangesAdmin, AuditedAdmin):
     """Age limits, offer hold, late joining, register lock, the completion rule, and the
     home-practice readiness check (waits after immunisations and feeds, and what they do)."""
 

@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from nurture.accounts.roles import STAFF_ROLES, Role
@@ -46,6 +46,11 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+SHORTEST_RETENTION_AGE = 25
+"""Children's records are kept at least until the 25th birthday (NHS Records Management Code
+of Practice); a provider may keep them longer, never less."""
 
 
 class ProgrammeRules(models.Model):
@@ -101,7 +106,7 @@ class ProgrammeRules(models.Model):
     # records are kept until the child's 25th birthday, then removed.
     records_kept_until_age = models.PositiveSmallIntegerField(
         default=25,
-        validators=[MaxValueValidator(30)],
+        validators=[MinValueValidator(SHORTEST_RETENTION_AGE), MaxValueValidator(30)],
         help_text="A family's record is removed once its youngest baby reaches this age (years).",
     )
 

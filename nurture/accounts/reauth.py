@@ -26,3 +26,13 @@ class ReauthenticatedChangesAdmin:
     def delete_view(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         view: View = super().delete_view  # type: ignore[misc]
         return reauthenticated(view)(request, *args, **kwargs)
+
+    def changelist_view(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        view: View = super().changelist_view  # type: ignore[misc]
+        if request.method == "POST":  # an action on the selected rows (delete_selected ...)
+            return reauthenticated(view)(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    def user_change_password(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        view: View = super().user_change_password  # type: ignore[misc]
+        return reauthenticated(view)(request, *args, **kwargs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db import transaction
 
 from nurture.accounts.models import Membership, User
 
@@ -31,4 +32,5 @@ def must_set_up(user: User) -> bool:
 def code_is_right(user: User, code: str) -> bool:
     """A code from their authenticator app, or one of their unused recovery codes (allauth's
     own check, with its rate limit; a recovery code works once)."""
-    return bool(AuthenticateForm({"code": code}, user=user).is_valid())
+    with transaction.atomic():  # allauth locks the recovery codes while it checks them
+        return bool(AuthenticateForm({"code": code}, user=user).is_valid())

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 
 from nurture import policy
 from nurture.accounts import two_step
+from nurture.accounts.services import api_token_user
 
 OPEN_PATHS = ("/accounts/", "/static/", "/healthz")
 SESSION_KEY = "nurture_two_step_ready"
@@ -36,6 +37,11 @@ def needs_two_step(request: HttpRequest) -> bool:
     return True
 
 
+def _real_token(request: HttpRequest) -> bool:
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return scheme.lower() == "bearer" and api_token_user(token.strip()) is not None
+
+
 class StaffTwoStepMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,7 +50,7 @@ class StaffTwoStepMiddleware:
         if request.path.startswith(OPEN_PATHS) or not needs_two_step(request):
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            if "HTTP_AUTHORIZATION" in request.META:  # a bearer token: checked when issued
+            if _real_token(request):  # a bearer token: two-step was checked when issued
                 return self.get_response(request)
             return JsonResponse(
                 {"detail": "Set up two-step verification first, at /accounts/2fa/.", "errors": []},

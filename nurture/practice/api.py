@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from nurture.accounts.authentication import API_AUTH
 from nurture.lib.errors import DomainError
@@ -50,13 +50,13 @@ class CueEventIn(Schema):
     stroke: str = Field(default="", max_length=60)
     cue: CueTap
     details: CueDetailsIn | None = None
-    at: datetime
+    at: AwareDatetime
 
 
 class SessionIn(Schema):
     id: uuid.UUID = Field(description="Client-generated id: sending it again stores once.")
-    started_at: datetime
-    ended_at: datetime
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
     outcome: Outcome | None = Field(
         default=None, description="Required without `engine`; with it, read from the replay."
     )

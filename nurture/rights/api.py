@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
-from nurture.accounts.authentication import API_AUTH
+from nurture.accounts.authentication import BearerToken
 from nurture.lib.problems import Problem
 from nurture.rights import erasure, views
 
-router = Router(tags=["data rights"], auth=API_AUTH)
+# Bearer tokens only: a browser session goes through the pages, which ask for the password
+# again before a family's record leaves or is erased.
+router = Router(tags=["data rights"], auth=[BearerToken()])
 
 
 @router.get(

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from nurture.accounts.models import ApiToken, ProgrammeRules
+from nurture.accounts.models import SHORTEST_RETENTION_AGE, ApiToken, Membership, ProgrammeRules
 from nurture.allocation import services as allocation_services
 from nurture.audit.services import record
 from nurture.families.models import Baby, Carer, Family
@@ -81,7 +83,8 @@ def kept_until(family: Family) -> date:
     birthday at the provider's age (25 unless they set another)."""
     rules = ProgrammeRules.for_provider(family.provider_id)
     youngest = Baby.objects.filter(family=family).aggregate(born=Max("date_of_birth"))["born"]
-    return years_after(youngest or timezone.localdate(), rules.records_kept_until_age)
+    age = max(rules.records_kept_until_age, SHORTEST_RETENTION_AGE)  # a typo never shortens it
+    return years_after(youngest or timezone.localdate(), age)
 
 
 def _rows(family: Family, part: export.Part) -> Any:
@@ -109,12 +112,25 @@ def _remove(family: Family, tables: tuple[export.Part, ...]) -> None:
 def _close_logins(carers: list[Carer]) -> None:
     """The carers' logins can no longer be used: no password, no tokens, no email."""
     for carer in carers:
-        if carer.user is not None:
-            ApiToken.objects.filter(user=carer.user).delete()
-            carer.user.is_active = False
-            carer.user.email = ""
-            carer.user.set_unusable_password()
-            carer.user.save(update_fields=["is_active", "email", "password"])
+        user = carer.user
+        if user is None or user.is_superuser or Membership.objects.filter(user=user).exists():
+            continue  # a member of staff keeps their work login; only the carer link goes
+        ApiToken.objects.filter(user=user).delete()
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        user.is_active = False
+        user.email = user.first_name = user.last_name = user.preferred_name = ""
+        user.set_unusable_password()
+        user.save(
+            update_fields=[
+                "is_active",
+                "email",
+                "first_name",
+                "last_name",
+                "preferred_name",
+                "password",
+            ]
+        )
 
 
 @transaction.atomic
@@ -157,11 +173,10 @@ def due_for_removal(today: date) -> list[Family]:
     """Families whose retention has ended: erased ones past their date, and any whose
     youngest baby has passed the provider's retention age."""
     found = list(Family.objects.filter(clinical_kept_until__lte=today))
-    shortest = min([25, *ProgrammeRules.objects.values_list("records_kept_until_age", flat=True)])
     candidates = (
         Family.objects.filter(erased_at__isnull=True)
         .annotate(youngest=Max("babies__date_of_birth"))
-        .filter(youngest__lte=years_after(today, -shortest))
+        .filter(youngest__lte=years_after(today, -SHORTEST_RETENTION_AGE))
     )
     found += [family for family in candidates if kept_until(family) <= today]
     return found

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests import factories
 from tests.conftest import World
@@ -146,3 +146,43 @@ def test_exports_and_role_changes_ask_for_the_password_again(world: World, setti
             assert asked.status_code == 302, path
             assert asked["Location"].startswith("/accounts/reauthenticate/"), path
             assert reauthenticated_client_for(user).get(path).status_code == 200, path
+
+
+def test_two_step_codes_cannot_be_guessed_without_end(world: World) -> None:
+    from nurture.accounts import lockout
+
+    client = log_in("hv_a")
+    secret = set_up_an_app(client)
+    client.post("/accounts/logout/")
+    guesser = Client()
+    guesser.post("/accounts/login/", {"login": "hv_a", "password": factories.PASSWORD})
+    valid = {code_for(secret, later=step) for step in range(-2, 4)}
+    wrong = [f"{n:06d}" for n in range(100, 200) if f"{n:06d}" not in valid]
+    for code in wrong[: lockout.FREE_TRIES]:
+        guesser.post("/accounts/2fa/authenticate/", {"code": code})
+    with time_machine.travel(time.time() + 20, tick=False):
+        page = guesser.post("/accounts/2fa/authenticate/", {"code": code_for(secret)})
+    assert "Please wait" in page.text and "_auth_user_id" not in guesser.session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_code_for_a_token_is_a_401_and_counted(world: World) -> None:
+    """Outside a test transaction, as in production (the recovery codes are locked while they
+    are checked), and each wrong code counts towards the wait."""
+    from nurture.accounts import lockout
+
+    set_up_an_app(log_in("hv_a"))
+    for _ in range(lockout.FREE_TRIES):
+        response = Client().post(
+            "/api/v1/auth/token",
+            {"username": "hv_a", "password": factories.PASSWORD, "code": "not-a-code"},
+            content_type="application/json",
+        )
+        assert response.status_code == 401
+    assert lockout.wait_for(RequestFactory().get("/"), "hv_a") is not None
+
+
+def test_a_stray_authorization_header_does_not_skip_the_set_up(world: World) -> None:
+    client = log_in("hv_a")
+    response = client.get("/api/v1/families", HTTP_AUTHORIZATION="Bearer made-up")
+    assert response.status_code == 403

@@ -182,3 +182,23 @@ def test_every_table_of_the_record_is_either_erased_or_kept() -> None:
 
     placed = [part.key for part in erasure.ERASED_NOW + erasure.KEPT]
     assert sorted(placed) == sorted(part.key for part in export.PARTS if part.key != "family")
+
+
+def test_retention_is_never_shorter_than_the_25th_birthday(course: Course) -> None:
+    from django.core.exceptions import ValidationError
+
+    rules = ProgrammeRules(provider=course.world.provider_a, records_kept_until_age=2)
+    with pytest.raises(ValidationError):
+        rules.full_clean()
+    rules.save()  # saved around the form: the retention job still keeps 25 years
+    youngest = course.family.babies.get().date_of_birth
+    assert erasure.kept_until(course.family) == erasure.years_after(youngest, 25)
+    assert erasure.apply_retention() == ""
+
+
+def test_a_carer_who_is_also_staff_keeps_their_work_login(course: Course) -> None:
+    staff = course.world.users["hv_a2"]
+    Carer.objects.filter(family=course.family).update(user=staff)
+    erase(course)
+    staff.refresh_from_db()
+    assert staff.is_active and staff.has_usable_password()

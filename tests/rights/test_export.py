@@ -122,3 +122,10 @@ def test_in_the_browser_the_manager_gives_their_password_again_first(course: Cou
     assert json.loads(download.content)["family"][0]["id"] == str(course.family.pk)
     hv_page = client_for(course.world.users["hv_a"]).get(f"/families/{course.family.pk}/").text
     assert "/export/" not in hv_page
+
+
+def test_a_browser_session_cannot_export_or_erase_through_the_api(course: Course) -> None:
+    """The API is for tokens; a browser goes through the pages that ask for the password."""
+    session = client_for(course.world.users["manager_a"])
+    assert session.get(f"/api/v1/families/{course.family.pk}/export").status_code == 401
+    assert session.post(f"/api/v1/families/{course.family.pk}/erase").status_code in (401, 403)
