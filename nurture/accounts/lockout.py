@@ -14,6 +14,7 @@ browser login (``forms.LoginForm``) and the API's token endpoint alike.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,8 +75,22 @@ def _account_key(login: str) -> str:
     return "lockout:account:" + hashlib.sha256(name.encode()).hexdigest()
 
 
+def address_group(address: str | None) -> str:
+    """Where tries are counted from: an IPv4 address, or an IPv6 address's /64 (one home or
+    phone is given a whole /64, so counting single IPv6 addresses would count nothing)."""
+    if not address:
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def _address_key(request: HttpRequest) -> str:
-    return f"lockout:address:{client_ip(request) or 'unknown'}"
+    return f"lockout:address:{address_group(client_ip(request))}"
 
 
 def wait_for(request: HttpRequest, login: str) -> Wait | None:

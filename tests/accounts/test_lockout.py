@@ -146,3 +146,17 @@ def test_the_admin_signs_in_through_the_same_login(world: World) -> None:
     log_in(client, "root", factories.PASSWORD)
     assert client.get("/admin/").status_code == 200
     assert client_for(world.users["parent_a"]).get("/admin/login/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("address", "group"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        (None, "unknown"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_ipv6_tries_count_per_64(address: str | None, group: str) -> None:
+    assert lockout.address_group(address) == group
