@@ -186,3 +186,18 @@ def test_a_stray_authorization_header_does_not_skip_the_set_up(world: World) -> 
     client = log_in("hv_a")
     response = client.get("/api/v1/families", HTTP_AUTHORIZATION="Bearer made-up")
     assert response.status_code == 403
+
+
+def test_a_security_key_can_be_added_from_the_set_up(world: World) -> None:
+    """The security-key page offers the browser its WebAuthn options, from our own origin's
+    scripts (so our Content-Security-Policy lets them run). Registering a real key needs a
+    browser with an authenticator; allauth checks that answer."""
+    from tests.conftest import reauthenticated_client_for
+
+    client = reauthenticated_client_for(world.users["hv_a"])
+    index = client.get(SETUP).text
+    assert "/accounts/2fa/webauthn/" in index
+    page = client.get("/accounts/2fa/webauthn/add/")
+    assert page.status_code == 200
+    assert 'id="js_data"' in page.text and "creation_options" in page.text
+    assert '<script src="/static/mfa/js/webauthn.js' in page.text
