@@ -10,11 +10,14 @@ documented on every operation, so that one check is left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -26,6 +29,18 @@ pytestmark = pytest.mark.django_db  # collected only by make test-contract (test
 ROLES = ["admin", "manager_a", "hv_a", "facilitator_a", "parent_a"]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """schemathesis calls the WSGI app itself, whose request signals would close the test's
+    database connection after each request (on PostgreSQL, where the test's transaction lives
+    on that connection). Django's own test client detaches them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=ROLES)
