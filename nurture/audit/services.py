@@ -67,13 +67,7 @@ def record_refusal(target: models.Model) -> None:
     """Someone asked for a record that exists but is not theirs to see (they were told it
     was not found): kept, with who asked, for whoever reviews the audit log."""
     request = current().request
-    with transaction.atomic():
-        record(
-            actor=getattr(request, "user", None),
-            action="access.refused",
-            target=target,
-            provider_id=getattr(target, "provider_id", None),
-        )
+    record_read(actor=getattr(request, "user", None), action="access.refused", target=target)
 
 
 def record_read(
